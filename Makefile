@@ -1,0 +1,48 @@
+# Two commands: `make run` and `make test`. Both build .venv from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The development server runs with DEBUG on (development SECRET_KEY, console email).
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run test install install-dev lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Trellis needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	mkdir -p var/celery-broker/processed
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@echo "Scheduled jobs: Celery worker + beat (log: var/celery.log)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(DEV_ENV) $(BIN)/celery -A config worker --beat --concurrency=1 --loglevel=INFO \
+		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles var .pytest_cache
