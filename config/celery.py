@@ -7,7 +7,8 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("trellis")
+# Every CELERY_* Django setting configures Celery: the broker (REDIS_URL, or a
+# local folder without it) and the periodic jobs in CELERY_BEAT_SCHEDULE.
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Each app's tasks.py is found here; each app adds its own periodic jobs to
-# app.conf.beat_schedule in its tasks module (see README, "Scheduled jobs").
+# Each app's tasks.py is found here.
 app.autodiscover_tasks()

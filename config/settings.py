@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "template_partials",
     "axes",
@@ -89,6 +90,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+# Project templates may override form widget templates (the coach widget does).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # The embedded default is an SQLite file in the project folder, so the app
 # runs with nothing installed; production and CI point DATABASE_URL at PostgreSQL.
@@ -180,6 +183,10 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# Periodic jobs run by `celery -A config beat`: later features add their jobs
+# here, e.g. "send-review-reminders": {"task": "growth.tasks.task_send_reminders",
+# "schedule": crontab(hour=7, minute=0)}. Jobs must be safe to run twice.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # Production hardening; `manage.py check --deploy --fail-level WARNING` passes
 # with DEBUG off, a real SECRET_KEY and ALLOWED_HOSTS.

@@ -10,5 +10,6 @@ urlpatterns = [
     path("healthz", accounts_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("accounts.urls")),
+    path("growth/", include("growth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse_lazy
+
+
+class CoachedTextarea(forms.Textarea):
+    """A textarea that asks the coach about vague or positional wording as it is typed.
+
+    htmx posts the field's own value to growth:coach and swaps the advice into a
+    live region beside the field. Advice never blocks saving; without JavaScript
+    the same advice is shown after submit by the views that use the coach.
+    """
+
+    template_name = "growth/widgets/coached_textarea.html"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        base = {"rows": 3, "hx-trigger": "input changed delay:400ms, load"}
+        super().__init__({**base, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        coach_id = f"coach-{widget_id}"
+        context["widget"]["attrs"].update(
+            {
+                "hx-post": str(reverse_lazy("growth:coach")),
+                "hx-target": f"#{coach_id}",
+                "hx-swap": "innerHTML",
+                "aria-describedby": coach_id,
+            }
+        )
+        context["coach_id"] = coach_id
+        return context
