@@ -73,6 +73,10 @@ class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
         person.save(using=self._db)
         return person
 
+    def get_by_natural_key(self, username: str | None) -> Person:
+        # Sign-in ignores the case of the email address people type.
+        return self.get(email__iexact=(username or "").strip())
+
     def create_superuser(self, email: str, password: str | None = None, **extra) -> Person:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -162,6 +166,15 @@ class Person(AbstractBaseUser, PermissionsMixin):
         if months:
             return f"{months} month{'s' * (months != 1)}"
         return f"{days} day{'s' * (days != 1)}"
+
+    @property
+    def next_transition(self) -> str:
+        """The transition in front of this person, named by what it teaches (DOMAIN.md §1)."""
+        return {
+            Level.JUNIOR: "Junior → Mid: experiment design",
+            Level.MID: "Mid → Senior: production thinking",
+            Level.SENIOR: "Senior → Staff: organizational leverage",
+        }.get(self.level, "top of the ladder")
 
     @property
     def is_admin(self) -> bool:

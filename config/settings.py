@@ -131,6 +131,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # not be locked out by one person's typos, and rotating IPs or user agents does
 # not reset a lock keyed on the account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Django's login form passes the email as `username`; axes would otherwise look
+# for `email` (the USERNAME_FIELD), find nothing and never count a failure.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

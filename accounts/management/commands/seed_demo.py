@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from accounts.demo import DEMO_PASSWORD, LOGINS, seed_demo_org
+from accounts.models import Person
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (safe to run again) and print the demo sign-ins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if anyone exists yet (used by `make run`).",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options) -> None:
+        if if_empty and Person.objects.exists():
+            self.stdout.write("People already exist: demo org not loaded.")
+        else:
+            org = seed_demo_org()
+            # Later features add their demo data here, after the org and in
+            # dependency order, each with its own idempotent seeder taking the
+            # org, e.g. `seed_demo_growth(org)`, `seed_demo_retention(org)`.
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo org ready: {len(org['people'])} people in {len(org['teams'])} teams"
+                    f" ({org['created']} new)."
+                )
+            )
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        # Printed on every `make run`, so whoever starts the app knows how to sign in.
+        existing = set(
+            Person.objects.filter(email__in=[login.email for login in LOGINS]).values_list(
+                "email", flat=True
+            )
+        )
+        logins = [login for login in LOGINS if login.email in existing]
+        if not logins:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo sign-ins"))
+        self.stdout.write(f"  {'Email':<24}{'Role':<22}Password")
+        for login in logins:
+            self.stdout.write(f"  {login.email:<24}{login.role:<22}{DEMO_PASSWORD}")
+        self.stdout.write("")
