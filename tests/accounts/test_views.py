@@ -1,0 +1,371 @@
+from __future__ import annotations
+
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from accounts.models import Level, Person, Team
+from tests.conftest import build_chain_org, make_person
+
+
+class _OrgTreeParser(HTMLParser):
+    """Reads the `.org-tree` nested list back as [(name, [children...]), ...]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.roots: list = []
+        self.lists: list[list] = []  # the open <ul>s: the list each one fills
+        self.nodes: list[list] = []  # the open <li>s: [name, children]
+        self.in_link = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "ul" and (self.lists or ("class", "org-tree") in attrs):
+            self.lists.append(self.nodes[-1][1] if self.lists else self.roots)
+        elif self.lists and tag == "li":
+            node: list = ["", []]
+            self.lists[-1].append(node)
+            self.nodes.append(node)
+        elif self.lists and tag == "a":
+            self.in_link = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.lists:
+            return
+        if tag == "ul":
+            self.lists.pop()
+        elif tag == "li":
+            self.nodes.pop()
+        elif tag == "a":
+            self.in_link = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_link:
+            self.nodes[-1][0] += data.strip()
+
+
+def _as_tuples(nodes: list) -> list[tuple[str, list]]:
+    return [(name, _as_tuples(children)) for name, children in nodes]
+
+
+def org_tree(response) -> list[tuple[str, list]]:
+    parser = _OrgTreeParser()
+    parser.feed(response.content.decode())
+    return _as_tuples(parser.roots)
+
+
+def tree_size(tree: list[tuple[str, list]]) -> int:
+    return sum(1 + tree_size(children) for _, children in tree)
+
+
+def profile_url(person: Person) -> str:
+    return reverse("accounts:person_detail", args=[person.pk])
+
+
+def big_org(size: int) -> Person:
+    """A five-level org under one person who is admin, director and manager at once."""
+    top = build_chain_org(size, depth=5)
+    Person.objects.filter(pk=top.pk).update(is_staff=True)
+    top.refresh_from_db()
+    vision, speech = Team.objects.create(name="Vision"), Team.objects.create(name="Speech")
+    below = list(Person.objects.below(top).values_list("pk", flat=True))
+    Person.objects.filter(pk__in=below[::2]).update(team=vision)
+    Person.objects.filter(pk__in=below[1::2]).update(team=speech)
+    return top
+
+
+# Home
+
+
+@time_machine.travel(date(2025, 4, 20), tick=False)
+def test_home_engineer_sees_own_summary_only(client, org):
+    client.force_login(org.engineer)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "<dt>Level</dt><dd>Junior</dd>", html=True)
+    assertContains(response, "1 year 3 months")
+    assertContains(response, "<dt>Team</dt><dd>Vision</dd>", html=True)
+    assertContains(response, "<dt>Manager</dt><dd>Mara Manager</dd>", html=True)
+    assertContains(response, "Junior → Mid: experiment design")
+    assertNotContains(response, "Your direct reports")
+    assertNotContains(response, "Your organisation")
+    assertNotContains(response, "Import people from CSV")
+
+
+@pytest.mark.parametrize(
+    ("level", "transition"),
+    [
+        (Level.JUNIOR, "Junior → Mid: experiment design"),
+        (Level.MID, "Mid → Senior: production thinking"),
+        (Level.SENIOR, "Senior → Staff: organizational leverage"),
+        (Level.STAFF, "top of the ladder"),
+    ],
+)
+def test_home_names_the_transition_in_front_of_the_engineer(client, org, level, transition):
+    Person.objects.filter(pk=org.engineer.pk).update(level=level)
+    client.force_login(org.engineer)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, f"<dt>Next transition</dt><dd>{transition}</dd>", html=True)
+
+
+def test_home_manager_lists_direct_reports_with_links(client, org):
+    client.force_login(org.manager)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "Your direct reports")
+    assertContains(response, f'<a href="{profile_url(org.engineer)}">Eli Engineer</a>', html=True)
+    assertContains(response, f'<a href="{profile_url(org.peer)}">Priya Peer</a>', html=True)
+    assertNotContains(response, "Sam Speech")
+    assertNotContains(response, "Your organisation")
+
+
+def test_home_manager_does_not_list_deactivated_reports(client, org):
+    Person.objects.filter(pk=org.peer.pk).update(is_active=False)
+    client.force_login(org.manager)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "Eli Engineer")
+    assertNotContains(response, "Priya Peer")
+
+
+def test_home_director_sees_teams_managers_and_org_chart_link(client, org):
+    client.force_login(org.director)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "Your organisation")
+    assertContains(
+        response, '<tr><th scope="row">Vision</th><td class="num">3</td></tr>', html=True
+    )
+    assertContains(
+        response, '<tr><th scope="row">Speech</th><td class="num">2</td></tr>', html=True
+    )
+    assertContains(
+        response,
+        f'<tr><th scope="row"><a href="{profile_url(org.manager)}">Mara Manager</a></th>'
+        '<td>Vision</td><td class="num">2</td></tr>',
+        html=True,
+    )
+    assertContains(
+        response,
+        f'<tr><th scope="row"><a href="{profile_url(org.other_manager)}">Omar Manager</a></th>'
+        '<td>Speech</td><td class="num">1</td></tr>',
+        html=True,
+    )
+    assertContains(response, f'href="{reverse("accounts:org_chart")}"')
+    assertNotContains(response, "Search")
+    assertNotContains(response, "Import people from CSV")
+
+
+def test_home_admin_sees_org_setup_links(client, org):
+    client.force_login(org.admin)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, f'<a href="{reverse("accounts:org_import")}">', count=1)
+    assertContains(response, f'href="{reverse("admin:index")}"')
+    assertNotContains(response, "Your direct reports")
+    assertNotContains(response, "Your organisation")
+
+
+def test_home_person_with_several_roles_sees_every_section(client, org):
+    Person.objects.filter(pk=org.director.pk).update(is_staff=True)
+    client.force_login(org.director)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "Next transition")
+    assertContains(response, "Your direct reports")
+    assertContains(response, "Your organisation")
+    assertContains(response, "Import people from CSV")
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_home_queries_do_not_grow_with_the_org(client, db, django_assert_max_num_queries, size):
+    top = big_org(size)
+    client.force_login(top)
+
+    # session, user, roles, me, direct reports, teams, managers
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("home"))
+
+    vision, speech = (size - 1 + 1) // 2, (size - 1) // 2
+    assertContains(response, f'<th scope="row">Vision</th><td class="num">{vision}</td>', html=True)
+    assertContains(response, f'<th scope="row">Speech</th><td class="num">{speech}</td>', html=True)
+    assertContains(response, "Import people from CSV")
+
+
+# Org chart
+
+
+def test_org_chart_shows_the_directors_subtree_nested(client, org):
+    client.force_login(org.director)
+
+    response = client.get(reverse("accounts:org_chart"))
+
+    assert org_tree(response) == [
+        (
+            "Dana Director",
+            [
+                ("Mara Manager", [("Eli Engineer", []), ("Priya Peer", [])]),
+                ("Omar Manager", [("Sam Speech", [])]),
+            ],
+        )
+    ]
+    assertContains(response, "6 people in your reporting line")
+    for outsider in ("Olu Director", "Pat Manager", "Fay Far", "Ada Admin", "Otto Outsider"):
+        assertNotContains(response, outsider)
+
+
+def test_org_chart_shows_level_and_team_per_person(client, org):
+    client.force_login(org.manager)
+
+    response = client.get(reverse("accounts:org_chart"))
+
+    assertContains(response, "Junior · Vision")
+    assertContains(response, "Senior · Vision · 2 direct reports")
+
+
+def test_org_chart_of_an_engineer_is_just_them(client, org):
+    client.force_login(org.engineer)
+
+    response = client.get(reverse("accounts:org_chart"))
+
+    assert org_tree(response) == [("Eli Engineer", [])]
+    assertContains(response, "1 person in your reporting line")
+
+
+def test_org_chart_hides_deactivated_people_and_keeps_their_reports(client, org):
+    Person.objects.filter(pk__in=[org.manager.pk, org.other_engineer.pk]).update(is_active=False)
+    client.force_login(org.director)
+
+    response = client.get(reverse("accounts:org_chart"))
+
+    assert org_tree(response) == [
+        (
+            "Dana Director",
+            [("Eli Engineer", []), ("Priya Peer", []), ("Omar Manager", [])],
+        )
+    ]
+    assertContains(response, "4 people in your reporting line")
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_org_chart_queries_do_not_grow_with_the_org(
+    client, db, django_assert_max_num_queries, size
+):
+    top = big_org(size)
+    client.force_login(top)
+
+    # session, user, roles, the subtree
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("accounts:org_chart"))
+
+    assertContains(response, f"{size} people in your reporting line")
+    assert tree_size(org_tree(response)) == size
+
+
+# Person detail
+
+
+def test_person_detail_shows_profile_for_the_director(client, org):
+    client.force_login(org.director)
+
+    response = client.get(profile_url(org.manager))
+
+    assertContains(response, "<h1>Mara Manager</h1>", html=True)
+    assertContains(response, "<dt>Level</dt><dd>Senior</dd>", html=True)
+    assertContains(response, "(since 15 Jan 2024)")
+    assertContains(
+        response,
+        f'<dt>Manager</dt><dd><a href="{profile_url(org.director)}">Dana Director</a></dd>',
+        html=True,
+    )
+    assertContains(response, "<dt>Team</dt><dd>Vision</dd>", html=True)
+    assertContains(response, f'<a href="{profile_url(org.engineer)}">Eli Engineer</a>', html=True)
+    assertContains(response, f'<a href="{profile_url(org.peer)}">Priya Peer</a>', html=True)
+
+
+def test_person_detail_own_manager_is_named_without_a_link(client, org):
+    client.force_login(org.engineer)
+
+    response = client.get(profile_url(org.engineer))
+
+    assertContains(response, "<dt>Manager</dt><dd>Mara Manager</dd>", html=True)
+    assertNotContains(response, profile_url(org.manager))
+
+
+@pytest.mark.parametrize(
+    ("viewer", "target"),
+    [
+        ("engineer", "manager"),
+        ("manager", "director"),
+        ("manager", "other_engineer"),
+        ("director", "far_engineer"),
+        ("admin", "other_engineer"),
+    ],
+)
+def test_person_detail_out_of_scope_is_404(client, org, viewer, target):
+    client.force_login(getattr(org, viewer))
+
+    response = client.get(profile_url(getattr(org, target)))
+
+    assert response.status_code == 404
+
+
+def test_person_detail_of_deactivated_person_shows_notice(client, org):
+    Person.objects.filter(pk=org.engineer.pk).update(is_active=False)
+    client.force_login(org.manager)
+
+    response = client.get(profile_url(org.engineer))
+
+    assertContains(response, "Deactivated: Eli can no longer sign in.")
+
+
+def test_person_detail_lists_deactivated_reports_marked(client, org):
+    Person.objects.filter(pk=org.engineer.pk).update(is_active=False)
+    client.force_login(org.manager)
+
+    response = client.get(profile_url(org.manager))
+
+    assertContains(
+        response,
+        f'<th scope="row"><a href="{profile_url(org.engineer)}">Eli Engineer</a>'
+        ' <span class="badge badge-warn">Deactivated</span></th>',
+        html=True,
+    )
+
+
+def test_person_detail_of_deactivated_person_is_404_out_of_scope(client, org):
+    Person.objects.filter(pk=org.engineer.pk).update(is_active=False)
+    client.force_login(org.other_manager)
+
+    response = client.get(profile_url(org.engineer))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_person_detail_queries_do_not_grow_with_reports(
+    client, db, django_assert_max_num_queries, size
+):
+    boss = make_person(f"boss{size}@example.com", "Boss")
+    Person.objects.bulk_create(
+        Person(email=f"r{i}@example.com", name=f"Report {i}", manager=boss, password="!")
+        for i in range(size)
+    )
+    client.force_login(boss)
+
+    # session, user, roles, the person, their reports
+    with django_assert_max_num_queries(5):
+        response = client.get(profile_url(boss))
+
+    assertContains(response, '<th scope="row">', count=size)
