@@ -1,5 +1,6 @@
 # Two commands: `make run` and `make test`. Both build .venv from pyproject.toml.
-PYTHON ?= python3
+# python3.11 when it is installed beside another default python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # The development server runs with DEBUG on (development SECRET_KEY, console email).
@@ -28,9 +29,12 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	@echo "Scheduled jobs: Celery worker + beat (log: var/celery.log)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(DEV_ENV) $(BIN)/celery -A config worker --beat --concurrency=1 --loglevel=INFO \
+	@# Stop the worker when the server stops (Ctrl-C included). Not `kill 0`:
+	@# that signals make and this shell too, and dash re-enters the trap until it crashes.
+	@$(DEV_ENV) $(BIN)/celery -A config worker --beat --concurrency=1 --loglevel=INFO \
 		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
+	celery_pid=$$!; \
+	trap 'kill $$celery_pid 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev
