@@ -149,6 +149,9 @@ class PlanComment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.plan}"
+
 
 class SupportCommitment(models.Model):
     """What the manager commits to: the right project, feedback or exposure."""
@@ -178,6 +181,9 @@ class SupportCommitment(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description[:60]}"
 
 
 class QuarterlyReview(models.Model):
@@ -222,6 +228,9 @@ class PlanChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary
 
 
 def quarter_label(day: date) -> str:
