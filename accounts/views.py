@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.forms import OrgImportForm
 from accounts.models import Person
 from accounts.roles import roles_for
+from accounts.services import import_org
+from growth.review_services import reviews_needing_attention
 
 
 def _get_person_for_user(request: HttpRequest, person_id: int) -> Person:
@@ -21,46 +26,61 @@ def _get_person_for_user(request: HttpRequest, person_id: int) -> Person:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
-    me = request.user
+    # Fetched again so the summary's team and manager come in the same query.
+    me = Person.objects.select_related("team", "manager").get(pk=request.user.pk)
     ctx: dict = {"me": me}
+    # Quarterly reviews due soon or overdue: your own and your direct reports'.
+    ctx["review_alerts"] = reviews_needing_attention(
+        engineer=me, manager=me if roles.manager else None
+    )
     if roles.manager:
         ctx["direct_reports"] = list(
             Person.objects.filter(manager=me, is_active=True).select_related("team")
         )
     if roles.director:
-        below = list(Person.objects.below(me).filter(is_active=True).select_related("team"))
-        manager_ids = {p.manager_id for p in below}
-        ctx["managers_below"] = [p for p in below if p.pk in manager_ids]
-        teams: dict[str, int] = {}
-        for p in below:
-            key = p.team.name if p.team else "No team"
-            teams[key] = teams.get(key, 0) + 1
-        ctx["teams_below"] = sorted(teams.items())
-        ctx["people_below_count"] = len(below)
+        below = Person.objects.below(me).filter(is_active=True)
+        ctx["teams_below"] = list(
+            below.values("team__name").annotate(head_count=Count("pk")).order_by("team__name")
+        )
+        ctx["managers_below"] = list(
+            below.annotate(report_count=Count("reports", filter=Q(reports__is_active=True)))
+            .filter(report_count__gt=0)
+            .select_related("team")
+        )
     return render(request, "accounts/home.html", ctx)
 
 
 @login_required
 def org_chart(request: HttpRequest) -> HttpResponse:
-    people = list(
-        Person.objects.visible_to(request.user).filter(is_active=True).select_related("team")
-    )
+    people = list(Person.objects.visible_to(request.user).select_related("team"))
     children: dict[int | None, list[Person]] = {}
     for p in people:
         children.setdefault(p.manager_id, []).append(p)
 
-    def build(person: Person) -> dict:
-        return {"person": person, "reports": [build(c) for c in children.get(person.pk, [])]}
+    def nodes(person: Person) -> list[dict]:
+        reports = [n for child in children.get(person.pk, []) for n in nodes(child)]
+        # A deactivated person drops out of the chart; their active reports
+        # move up a level rather than vanish with them.
+        return [{"person": person, "reports": reports}] if person.is_active else reports
 
-    me = next((p for p in people if p.pk == request.user.pk), request.user)
-    return render(request, "accounts/org_chart.html", {"tree": build(me), "count": len(people)})
+    me = next(p for p in people if p.pk == request.user.pk)
+    count = sum(p.is_active for p in people)
+    return render(request, "accounts/org_chart.html", {"tree": nodes(me), "count": count})
 
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _get_person_for_user(request, person_id)
-    reports = list(person.reports.filter(is_active=True).select_related("team"))
-    return render(request, "accounts/person_detail.html", {"person": person, "reports": reports})
+    # Deactivated reports stay listed: their history is still reachable here.
+    reports = list(person.reports.select_related("team").order_by("-is_active", "name"))
+    ctx = {
+        "person": person,
+        "reports": reports,
+        # Everyone in the viewer's subtree but the viewer has their manager in
+        # it too; only the viewer's own manager is out of scope.
+        "manager_visible": person.pk != request.user.pk,
+    }
+    return render(request, "accounts/person_detail.html", ctx)
 
 
 @require_GET
@@ -99,7 +119,17 @@ def org_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def org_import(request: HttpRequest) -> HttpResponse:
-    # Filled in by the org import work: upload a CSV, validate all rows, all-or-nothing.
+    # Admins only: an import can change anyone's manager, level and team.
     if not request.user.is_staff:
         raise PermissionDenied
-    return render(request, "accounts/org_import.html")
+    report = None
+    if request.method == "POST":
+        form = OrgImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = import_org(file=form.cleaned_data["file"])
+            if report.ok:
+                messages.success(request, report.summary())
+                return redirect("accounts:org_import")
+    else:
+        form = OrgImportForm()
+    return render(request, "accounts/org_import.html", {"form": form, "report": report})

@@ -193,8 +193,8 @@ def test_home_queries_do_not_grow_with_the_org(client, db, django_assert_max_num
     top = big_org(size)
     client.force_login(top)
 
-    # session, user, roles, me, direct reports, teams, managers
-    with django_assert_max_num_queries(7):
+    # session, user, roles, me, quarterly reviews due, direct reports, teams, managers
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("home"))
 
     vision, speech = (size - 1 + 1) // 2, (size - 1) // 2

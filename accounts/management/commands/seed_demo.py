@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, LOGINS, seed_demo_org
 from accounts.models import Person
+from growth.demo import seed_growth_demo
 
 
 class Command(BaseCommand):
@@ -24,12 +25,14 @@ class Command(BaseCommand):
             # Later features add their demo data here, after the org and in
             # dependency order, each with its own idempotent seeder taking the
             # org, e.g. `seed_demo_growth(org)`, `seed_demo_retention(org)`.
+            growth = seed_growth_demo()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo org ready: {len(org['people'])} people in {len(org['teams'])} teams"
                     f" ({org['created']} new)."
                 )
             )
+            self.stdout.write(f"Demo growth plans: {growth['created']} new.")
         self._print_logins()
 
     def _print_logins(self) -> None:

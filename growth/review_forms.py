@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+
+from growth.models import Experiment
+from growth.review_services import (
+    ABANDONED,
+    COMPLETED,
+    NO_PROGRESS,
+    PROGRESS_CHOICES,
+    quarter_display,
+)
+from growth.widgets import CoachedTextarea
+
+# What a closed experiment already is, so reviewing it again needs no clicks.
+INITIAL_PROGRESS = {Experiment.Status.DONE: COMPLETED, Experiment.Status.ABANDONED: ABANDONED}
+
+
+@dataclass
+class ExperimentRow:
+    experiment: Experiment
+    progress: forms.BoundField
+    note: forms.BoundField
+
+
+class QuarterlyReviewForm(forms.Form):
+    """One quarter's review: progress per experiment, then the quarter's texts.
+
+    `quarter` travels with the form so a review opened in two tabs cannot be
+    submitted twice for the same quarter.
+    """
+
+    quarter = forms.CharField(widget=forms.HiddenInput, required=False)
+    what_changed = forms.CharField(
+        label="What changed this quarter", max_length=2000, widget=CoachedTextarea
+    )
+    next_quarter = forms.CharField(
+        label="Next quarter's experiments", max_length=2000, widget=CoachedTextarea
+    )
+    manager_note = forms.CharField(
+        label="Manager's note", max_length=2000, required=False, widget=CoachedTextarea
+    )
+
+    def __init__(
+        self, *args, experiments: list[Experiment], quarter: str, is_manager: bool, **kwargs
+    ) -> None:
+        super().__init__(*args, initial={"quarter": quarter}, **kwargs)
+        self.experiments = experiments
+        self.expected_quarter = quarter
+        if not is_manager:
+            # Only the manager writes the manager's note; a posted value is ignored.
+            del self.fields["manager_note"]
+        for e in experiments:
+            self.fields[f"progress_{e.pk}"] = forms.ChoiceField(
+                label="Progress",
+                choices=PROGRESS_CHOICES,
+                initial=INITIAL_PROGRESS.get(e.status, NO_PROGRESS),
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{e.pk}"] = forms.CharField(
+                label="Note on this experiment",
+                max_length=1000,
+                required=False,
+                widget=CoachedTextarea(attrs={"rows": 2}),
+            )
+
+    def experiment_rows(self) -> list[ExperimentRow]:
+        return [
+            ExperimentRow(e, self[f"progress_{e.pk}"], self[f"note_{e.pk}"])
+            for e in self.experiments
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        posted = cleaned.get("quarter")
+        if posted and posted != self.expected_quarter:
+            # The plan moved on since this form was opened: that quarter is reviewed.
+            raise forms.ValidationError(
+                f"The {quarter_display(posted)} review has already been submitted. "
+                f"The next review is for {quarter_display(self.expected_quarter)}."
+            )
+        return cleaned
+
+    @property
+    def progress(self) -> dict[int, tuple[str, str]]:
+        return {
+            e.pk: (self.cleaned_data[f"progress_{e.pk}"], self.cleaned_data[f"note_{e.pk}"])
+            for e in self.experiments
+        }
+
+
+class CompareForm(forms.Form):
+    """Two versions of a plan to compare: review ids, or "current" for the live plan."""
+
+    a = forms.ChoiceField(label="Compare")
+    b = forms.ChoiceField(label="with")
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices
