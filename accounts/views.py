@@ -15,6 +15,7 @@ from accounts.models import Person
 from accounts.roles import roles_for
 from accounts.services import import_org
 from growth.review_services import reviews_needing_attention
+from growth.stagnation import assess_stagnation
 
 
 def _get_person_for_user(request: HttpRequest, person_id: int) -> Person:
@@ -34,9 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
         engineer=me, manager=me if roles.manager else None
     )
     if roles.manager:
-        ctx["direct_reports"] = list(
-            Person.objects.filter(manager=me, is_active=True).select_related("team")
-        )
+        reports = list(Person.objects.filter(manager=me, is_active=True).select_related("team"))
+        # Stagnation is a signal for the manager to act on, so it sits beside each name.
+        stagnation = assess_stagnation(reports)
+        for report in reports:
+            report.stagnation = stagnation.get(report.pk)
+        ctx["direct_reports"] = reports
     if roles.director:
         below = Person.objects.below(me).filter(is_active=True)
         ctx["teams_below"] = list(

@@ -193,8 +193,9 @@ def test_home_queries_do_not_grow_with_the_org(client, db, django_assert_max_num
     top = big_org(size)
     client.force_login(top)
 
-    # session, user, roles, me, quarterly reviews due, direct reports, teams, managers
-    with django_assert_max_num_queries(8):
+    # session, user, roles, me, quarterly reviews due, direct reports,
+    # stagnation (level policies, transitions, progress), teams, managers
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("home"))
 
     vision, speech = (size - 1 + 1) // 2, (size - 1) // 2
@@ -369,3 +370,23 @@ def test_person_detail_queries_do_not_grow_with_reports(
         response = client.get(profile_url(boss))
 
     assertContains(response, '<th scope="row">', count=size)
+
+
+def test_home_flags_a_stagnating_report_and_links_every_plan(client, org):
+    # Eli: Junior since 2024-01-15 (fixture), far past the default dwell, no plan.
+    client.force_login(org.manager)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "Stagnating at Junior → Mid", count=1)
+    assertContains(response, reverse("growth:plan_detail", args=[org.engineer.pk]))
+    assertContains(response, reverse("growth:plan_detail", args=[org.peer.pk]))
+
+
+def test_profile_links_to_the_growth_plan(client, org):
+    client.force_login(org.manager)
+
+    response = client.get(reverse("accounts:person_detail", args=[org.engineer.pk]))
+
+    assertContains(response, "Eli's growth plan")
+    assertContains(response, reverse("growth:plan_detail", args=[org.engineer.pk]))
