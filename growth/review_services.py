@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from growth.models import (
     QuarterlyReview,
     quarter_label,
 )
+from growth.services import REVIEW_INTERVAL
 
 SNAPSHOT_VERSION = 1
 
@@ -255,7 +255,7 @@ def submit_quarterly_review(
     except IntegrityError:
         raise ReviewAlreadySubmitted(quarter) from None
 
-    next_due = max(today, due) + relativedelta(months=3)
+    next_due = max(today, due) + REVIEW_INTERVAL
     GrowthPlan.objects.filter(pk=plan.pk).update(next_review_due=next_due)
     plan.next_review_due = next_due
     record_change(

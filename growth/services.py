@@ -50,6 +50,40 @@ def _update_if_version(model, *, pk: int, version: int, values: dict) -> None:
         raise StaleVersion
 
 
+def _versioned_edit(
+    instance,
+    *,
+    subject: str,
+    actor: Person,
+    version: int,
+    values: dict,
+    fields: list[str],
+    action: str,
+    summary,
+):
+    """Save `values` if the row is still at `version`, and record what changed.
+
+    `summary` is called with the saved row. Returns the saved row; raises
+    StaleVersion (nothing saved) when another save came first.
+    """
+    model = type(instance)
+    before = model.objects.get(pk=instance.pk)
+    _update_if_version(model, pk=before.pk, version=version, values=values)
+    after = model.objects.get(pk=before.pk)
+    diff = _diff(before, after, fields)
+    if diff:
+        record_change(
+            plan=instance.plan,
+            actor=actor,
+            subject=subject,
+            subject_id=after.pk,
+            action=action,
+            summary=summary(after),
+            diff=diff,
+        )
+    return after
+
+
 @transaction.atomic
 def save_plan(
     *,
@@ -154,7 +188,6 @@ def update_experiment(
     learned: str,
 ) -> Experiment:
     """Edit every field; closing through the edit form stamps closed_on like close does."""
-    before = Experiment.objects.get(pk=experiment.pk)
     values = {
         "hypothesis": hypothesis,
         "what_to_try": what_to_try,
@@ -162,22 +195,18 @@ def update_experiment(
         "due_date": due_date,
         "status": status,
         "learned": learned,
-        "closed_on": _closed_on(before, status),
+        "closed_on": _closed_on(experiment, status),
     }
-    _update_if_version(Experiment, pk=before.pk, version=version, values=values)
-    after = Experiment.objects.get(pk=before.pk)
-    diff = _diff(before, after, EXPERIMENT_FIELDS)
-    if diff:
-        record_change(
-            plan=experiment.plan,
-            actor=actor,
-            subject="experiment",
-            subject_id=after.pk,
-            action="updated",
-            summary=f"Edited the experiment: {after}",
-            diff=diff,
-        )
-    return after
+    return _versioned_edit(
+        experiment,
+        subject="experiment",
+        actor=actor,
+        version=version,
+        values=values,
+        fields=EXPERIMENT_FIELDS,
+        action="updated",
+        summary=lambda after: f"Edited the experiment: {after}",
+    )
 
 
 @transaction.atomic
@@ -185,20 +214,18 @@ def close_experiment(
     *, experiment: Experiment, actor: Person, version: int, status: str, learned: str
 ) -> Experiment:
     """Close as done or abandoned, with what was learned; closed_on is today."""
-    before = Experiment.objects.get(pk=experiment.pk)
-    values = {"status": status, "learned": learned, "closed_on": timezone.localdate()}
-    _update_if_version(Experiment, pk=before.pk, version=version, values=values)
-    after = Experiment.objects.get(pk=before.pk)
-    record_change(
-        plan=experiment.plan,
-        actor=actor,
+    return _versioned_edit(
+        experiment,
         subject="experiment",
-        subject_id=after.pk,
+        actor=actor,
+        version=version,
+        values={"status": status, "learned": learned, "closed_on": timezone.localdate()},
+        fields=["status", "learned"],
         action="closed",
-        summary=f"Closed the experiment as {after.get_status_display().lower()}: {after}",
-        diff=_diff(before, after, ["status", "learned"]),
+        summary=lambda after: (
+            f"Closed the experiment as {after.get_status_display().lower()}: {after}"
+        ),
     )
-    return after
 
 
 @transaction.atomic
@@ -272,22 +299,16 @@ def update_support_commitment(
     due_date: date,
     status: str,
 ) -> SupportCommitment:
-    before = SupportCommitment.objects.get(pk=commitment.pk)
-    values = {"kind": kind, "description": description, "due_date": due_date, "status": status}
-    _update_if_version(SupportCommitment, pk=before.pk, version=version, values=values)
-    after = SupportCommitment.objects.get(pk=before.pk)
-    diff = _diff(before, after, COMMITMENT_FIELDS)
-    if diff:
-        record_change(
-            plan=commitment.plan,
-            actor=actor,
-            subject="commitment",
-            subject_id=after.pk,
-            action="updated",
-            summary=f"Updated the commitment: {after.description[:80]}",
-            diff=diff,
-        )
-    return after
+    return _versioned_edit(
+        commitment,
+        subject="commitment",
+        actor=actor,
+        version=version,
+        values={"kind": kind, "description": description, "due_date": due_date, "status": status},
+        fields=COMMITMENT_FIELDS,
+        action="updated",
+        summary=lambda after: f"Updated the commitment: {after.description[:80]}",
+    )
 
 
 @transaction.atomic
