@@ -53,7 +53,7 @@ def test_sign_in_manager_sees_their_engineer(page, demo_org):
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
 
     reports = page.get_by_role("region", name="Your direct reports")
-    expect(reports.get_by_role("link", name="Leo Fischer")).to_be_visible()
+    expect(reports.get_by_role("link", name="Leo Fischer", exact=True)).to_be_visible()
 
 
 def test_sign_in_engineer_sees_own_level_and_no_reports(page, demo_org):
