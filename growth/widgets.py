@@ -22,12 +22,15 @@ class CoachedTextarea(forms.Textarea):
         context = super().get_context(name, value, attrs)
         widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
         coach_id = f"coach-{widget_id}"
-        context["widget"]["attrs"].update(
+        attrs = context["widget"]["attrs"]
+        # Keep any description Django set (help text, errors) and add the coach's.
+        described_by = " ".join(filter(None, [attrs.get("aria-describedby"), coach_id]))
+        attrs.update(
             {
                 "hx-post": str(reverse_lazy("growth:coach")),
                 "hx-target": f"#{coach_id}",
                 "hx-swap": "innerHTML",
-                "aria-describedby": coach_id,
+                "aria-describedby": described_by,
             }
         )
         context["coach_id"] = coach_id

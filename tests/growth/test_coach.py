@@ -261,3 +261,16 @@ def test_coach_notes_filter_is_empty_for_clean_or_missing_text():
 
     assert template.render(Context({"text": "Ran three seeds."})) == "0"
     assert template.render(Context({})) == "0"
+
+
+def test_coached_field_keeps_its_help_text_description_beside_the_coach():
+    from django import forms
+
+    from growth.widgets import CoachedTextarea
+
+    class F(forms.Form):
+        text = forms.CharField(widget=CoachedTextarea, help_text="Say what someone could see.")
+
+    html = str(F()["text"])
+
+    assert 'aria-describedby="id_text_helptext coach-id_text"' in html
