@@ -168,15 +168,6 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return f"{days} day{'s' * (days != 1)}"
 
     @property
-    def next_transition(self) -> str:
-        """The transition in front of this person, named by what it teaches (DOMAIN.md §1)."""
-        return {
-            Level.JUNIOR: "Junior → Mid: experiment design",
-            Level.MID: "Mid → Senior: production thinking",
-            Level.SENIOR: "Senior → Staff: organizational leverage",
-        }.get(self.level, "top of the ladder")
-
-    @property
     def is_admin(self) -> bool:
         return self.is_staff
 

@@ -14,8 +14,14 @@ from accounts.forms import OrgImportForm
 from accounts.models import Person
 from accounts.roles import roles_for
 from accounts.services import import_org
+from growth.models import Transition
 from growth.review_services import reviews_needing_attention
 from growth.stagnation import assess_stagnation
+
+
+def _next_transition(person: Person) -> Transition | None:
+    # Read from the ladder admins edit, not a fixed label.
+    return Transition.objects.filter(from_level=person.level).first()
 
 
 def _get_person_for_user(request: HttpRequest, person_id: int) -> Person:
@@ -29,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
     # Fetched again so the summary's team and manager come in the same query.
     me = Person.objects.select_related("team", "manager").get(pk=request.user.pk)
-    ctx: dict = {"me": me}
+    ctx: dict = {"me": me, "next_transition": _next_transition(me)}
     # Quarterly reviews due soon or overdue: your own and your direct reports'.
     ctx["review_alerts"] = reviews_needing_attention(
         engineer=me, manager=me if roles.manager else None
@@ -83,6 +89,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         # Everyone in the viewer's subtree but the viewer has their manager in
         # it too; only the viewer's own manager is out of scope.
         "manager_visible": person.pk != request.user.pk,
+        "next_transition": _next_transition(person),
     }
     return render(request, "accounts/person_detail.html", ctx)
 

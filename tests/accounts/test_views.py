@@ -193,9 +193,9 @@ def test_home_queries_do_not_grow_with_the_org(client, db, django_assert_max_num
     top = big_org(size)
     client.force_login(top)
 
-    # session, user, roles, me, quarterly reviews due, direct reports,
-    # stagnation (level policies, transitions, progress), teams, managers
-    with django_assert_max_num_queries(11):
+    # session, user, roles, me, next transition, quarterly reviews due, direct
+    # reports, stagnation (level policies, transitions, progress), teams, managers
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("home"))
 
     vision, speech = (size - 1 + 1) // 2, (size - 1) // 2
@@ -365,8 +365,8 @@ def test_person_detail_queries_do_not_grow_with_reports(
     )
     client.force_login(boss)
 
-    # session, user, roles, the person, their reports
-    with django_assert_max_num_queries(5):
+    # session, user, roles, the person, their reports, their next transition
+    with django_assert_max_num_queries(6):
         response = client.get(profile_url(boss))
 
     assertContains(response, '<th scope="row">', count=size)
@@ -390,3 +390,14 @@ def test_profile_links_to_the_growth_plan(client, org):
 
     assertContains(response, "Eli's growth plan")
     assertContains(response, reverse("growth:plan_detail", args=[org.engineer.pk]))
+
+
+def test_home_names_the_transition_as_the_admin_edited_it(client, org):
+    from growth.models import Transition
+
+    Transition.objects.filter(from_level=Level.JUNIOR).update(focus="designing ablations")
+    client.force_login(org.engineer)
+
+    response = client.get(reverse("home"))
+
+    assertContains(response, "Junior → Mid: designing ablations")
