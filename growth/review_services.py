@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from growth.history import field_diff, record_change
+from growth.history import record_change
 from growth.models import (
     QUARTER_DAYS,
     REVIEW_DUE_SOON_DAYS,
@@ -25,7 +25,7 @@ from growth.models import (
     QuarterlyReview,
     quarter_label,
 )
-from growth.services import REVIEW_INTERVAL
+from growth.services import REVIEW_INTERVAL, edit_with_history
 
 SNAPSHOT_VERSION = 1
 
@@ -218,11 +218,24 @@ def submit_quarterly_review(
     # Only this plan's experiments count, whatever the caller passed.
     ids = {e.pk for e in experiments}
     progress = {pk: entry for pk, entry in progress.items() if pk in ids}
-    for experiment in experiments:
+    for i, experiment in enumerate(experiments):
         choice = progress.get(experiment.pk, (NO_PROGRESS, ""))[0]
         status = CLOSING_STATUS.get(choice)
         if status and experiment.status != status:
-            _close_experiment(experiment, status=status, actor=submitted_by, quarter=quarter)
+            # The version bump tells an edit open in another tab that it changed.
+            experiments[i] = edit_with_history(
+                experiment,
+                subject="experiment",
+                actor=submitted_by,
+                version=experiment.version,
+                values={"status": status, "closed_on": today},
+                fields=["status", "closed_on"],
+                action="closed",
+                summary=lambda after: (
+                    f"Closed “{after.hypothesis[:80]}” as {after.get_status_display().lower()}"
+                    f" in the {quarter_display(quarter)} review"
+                ),
+            )
 
     made_progress = shows_progress(progress)
     snapshot = review_snapshot(
@@ -268,27 +281,6 @@ def submit_quarterly_review(
         diff={"Next review due": [_iso(due), _iso(next_due)]},
     )
     return review
-
-
-def _close_experiment(experiment: Experiment, *, status: str, actor, quarter: str) -> None:
-    before = copy.copy(experiment)
-    experiment.status = status
-    experiment.closed_on = timezone.localdate()
-    # Bumped so an edit open in another tab is told the experiment changed.
-    experiment.version += 1
-    experiment.save(update_fields=["status", "closed_on", "version", "updated_at"])
-    record_change(
-        plan=experiment.plan,
-        actor=actor,
-        subject="experiment",
-        subject_id=experiment.pk,
-        action="closed",
-        summary=(
-            f"Closed “{experiment.hypothesis[:80]}” as {experiment.get_status_display().lower()}"
-            f" in the {quarter_display(quarter)} review"
-        ),
-        diff=field_diff(before, experiment, ["status", "closed_on"]),
-    )
 
 
 # --- Comparing two versions of a plan -------------------------------------------------

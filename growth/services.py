@@ -50,7 +50,7 @@ def _update_if_version(model, *, pk: int, version: int, values: dict) -> None:
         raise StaleVersion
 
 
-def _versioned_edit(
+def edit_with_history(
     instance,
     *,
     subject: str,
@@ -197,7 +197,7 @@ def update_experiment(
         "learned": learned,
         "closed_on": _closed_on(experiment, status),
     }
-    return _versioned_edit(
+    return edit_with_history(
         experiment,
         subject="experiment",
         actor=actor,
@@ -214,7 +214,7 @@ def close_experiment(
     *, experiment: Experiment, actor: Person, version: int, status: str, learned: str
 ) -> Experiment:
     """Close as done or abandoned, with what was learned; closed_on is today."""
-    return _versioned_edit(
+    return edit_with_history(
         experiment,
         subject="experiment",
         actor=actor,
@@ -299,7 +299,7 @@ def update_support_commitment(
     due_date: date,
     status: str,
 ) -> SupportCommitment:
-    return _versioned_edit(
+    return edit_with_history(
         commitment,
         subject="commitment",
         actor=actor,

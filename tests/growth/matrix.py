@@ -14,7 +14,8 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from growth.models import Experiment, GrowthPlan, SupportCommitment
+from growth.models import Experiment, SupportCommitment
+from tests.growth.builders import engineer_plan, the_plan
 from tests.matrix import REPORTING_LINE, Case, statuses
 
 # Answers for a write by whoever may make it: 302 (saved, PRG) for them, 403 for
@@ -26,26 +27,8 @@ MANAGER_FORM = statuses(404, manager=200, person=403, director=403)
 LINE_WRITES = statuses(404, person=302, manager=302, director=302)
 
 
-def _plan(org: SimpleNamespace) -> GrowthPlan:
-    plan, _ = GrowthPlan.objects.get_or_create(
-        engineer=org.engineer,
-        defaults={
-            "aspiration": "Design an ablation that isolates one variable",
-            "gap": "I change several things per run",
-            "next_review_due": timezone.localdate() + timedelta(days=60),
-        },
-    )
-    org.plan = plan
-    return plan
-
-
 def _due() -> str:
     return (timezone.localdate() + timedelta(days=30)).isoformat()
-
-
-def the_plan(org: SimpleNamespace) -> dict:
-    _plan(org)
-    return {"person_id": org.engineer.pk}
 
 
 def no_plan_yet(org: SimpleNamespace) -> dict:
@@ -54,7 +37,7 @@ def no_plan_yet(org: SimpleNamespace) -> dict:
 
 def an_experiment(org: SimpleNamespace) -> dict:
     org.experiment = Experiment.objects.create(
-        plan=_plan(org),
+        plan=engineer_plan(org),
         hypothesis="Fixing the seed halves the variance",
         what_to_try="Three seeds per configuration",
         success_signal="Variance reported with every result",
@@ -65,7 +48,7 @@ def an_experiment(org: SimpleNamespace) -> dict:
 
 def a_commitment(org: SimpleNamespace) -> dict:
     org.commitment = SupportCommitment.objects.create(
-        plan=_plan(org),
+        plan=engineer_plan(org),
         manager=org.manager,
         kind=SupportCommitment.Kind.PROJECT,
         description="Put Eli on the retrieval evaluation project",

@@ -6,13 +6,10 @@ a submitted review where the URL is about one.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from types import SimpleNamespace
 
-from django.utils import timezone
-
-from growth.models import GrowthPlan
 from growth.review_services import submit_quarterly_review
+from tests.growth.builders import engineer_plan, the_plan
 from tests.matrix import LOGIN, REPORTING_LINE, Case, statuses
 
 # Submitted by the engineer or their manager; the director sees the plan but
@@ -21,27 +18,9 @@ REVIEWERS_FORM = statuses(404, person=200, manager=200, director=403)
 REVIEWERS_WRITE = statuses(404, person=302, manager=302, director=403, anonymous=LOGIN)
 
 
-def _plan(org: SimpleNamespace) -> GrowthPlan:
-    plan, _ = GrowthPlan.objects.get_or_create(
-        engineer=org.engineer,
-        defaults={
-            "aspiration": "Design an ablation that isolates one variable",
-            "gap": "I change several things per run",
-            "next_review_due": timezone.localdate() + timedelta(days=10),
-        },
-    )
-    org.plan = plan
-    return plan
-
-
-def the_plan(org: SimpleNamespace) -> dict:
-    _plan(org)
-    return {"person_id": org.engineer.pk}
-
-
 def a_review(org: SimpleNamespace) -> dict:
     org.review = submit_quarterly_review(
-        plan=_plan(org),
+        plan=engineer_plan(org),
         submitted_by=org.engineer,
         what_changed="Ran one ablation per week",
         next_quarter="Report variance across seeds",
