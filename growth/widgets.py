@@ -7,15 +7,19 @@ from django.urls import reverse_lazy
 class CoachedTextarea(forms.Textarea):
     """A textarea that asks the coach about vague or positional wording as it is typed.
 
-    htmx posts the field's own value to growth:coach and swaps the advice into a
-    live region beside the field. Advice never blocks saving; without JavaScript
-    the same advice is shown after submit by the views that use the coach.
+    htmx posts the field's own value, and only that (hx-params; the CSRF token comes
+    from <body hx-headers>), to growth:coach and swaps the advice into a live region
+    beside the field. On page load it asks once, and only if the field already has
+    text: an empty field needs no advice. Advice never blocks saving; without
+    JavaScript the same advice is shown after submit (growth.coach.advice_for_form).
     """
 
     template_name = "growth/widgets/coached_textarea.html"
+    # htmx runs a load filter only when it evaluates to exactly true.
+    TRIGGER = "input changed delay:400ms, load[this.value.trim().length>0]"
 
     def __init__(self, attrs: dict | None = None) -> None:
-        base = {"rows": 3, "hx-trigger": "input changed delay:400ms, load"}
+        base = {"rows": 3, "hx-trigger": self.TRIGGER}
         super().__init__({**base, **(attrs or {})})
 
     def get_context(self, name, value, attrs):
@@ -30,6 +34,8 @@ class CoachedTextarea(forms.Textarea):
                 "hx-post": str(reverse_lazy("growth:coach")),
                 "hx-target": f"#{coach_id}",
                 "hx-swap": "innerHTML",
+                # The field's own name (with any form prefix), never the whole form.
+                "hx-params": name,
                 "aria-describedby": described_by,
             }
         )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
-from growth.coach import MAX_COACH_CHARS, find_vague_wording
+from growth.coach import MAX_COACH_CHARS, advice_for_form, find_vague_wording
+from growth.widgets import CoachedTextarea
+from tests.growth.coach_corpus import HELD_OUT, TUNING
 
 # (text, the phrase the coach should quote, kind)
 FLAGGED = [
@@ -51,6 +54,22 @@ FLAGGED = [
     ("to move up a level next year", "to move up a level", "positional"),
     ("what you need to reach the next level", "to reach the next level", "positional"),
     ("to be promoted to senior", "to be promoted", "positional"),
+    # Constructions, not phrases: a comparative on a quality, a level named indirectly,
+    # managers' idioms.
+    ("She should become a stronger presenter.", "a stronger presenter", "vague"),
+    ("Improve your judgement on trade-offs.", "Improve your judgement", "vague"),
+    ("You need to be more assertive in reviews.", "be more assertive", "vague"),
+    ("Your code reviews should be more thoughtful.", "be more thoughtful", "vague"),
+    ("Try to move the needle.", "move the needle", "vague"),
+    ("Broaden your remit this half.", "Broaden your remit", "vague"),
+    ("This role needs principal-level thinking.", "principal-level thinking", "positional"),
+    (
+        "If you're after the next level, you must own a roadmap.",
+        "If you're after the next level",
+        "positional",
+    ),
+    ("You're close to the bar for L5.", "the bar for L5", "positional"),
+    ("That's the work that gets people to staff.", "gets people to staff", "positional"),
 ]
 
 NOT_FLAGGED = [
@@ -80,6 +99,12 @@ NOT_FLAGGED = [
     "The next level of the feature hierarchy is sparse.",
     "Reduced all-reduce communication overhead by 30%.",
     "I have to get to staff meeting by ten.",
+    "Hard-negative mining barely moved the needle on recall@10.",
+    "The model should be less confident on out-of-distribution inputs.",
+    "The wrapper operates at a higher level than the raw CUDA API.",
+    "If the model promotion fails, the pipeline rolls back automatically.",
+    "Used L2 regularisation for the probe; the L3 cache holds the table.",
+    "The design doc is ready for senior review.",
     "",
 ]
 
@@ -171,14 +196,47 @@ def test_coach_endpoint_names_positional_wording(client, org):
     assert "‘for promotion’ is positional — Talk about what they want" in response.content.decode()
 
 
-def test_coach_endpoint_reads_every_posted_field(client, org):
+def test_coach_endpoint_reads_only_the_field_that_asked(client, org):
+    client.force_login(org.engineer)
+    # htmx posts the whole form unless told otherwise; the advice is for one field.
+    form = {"aspiration": "Design ablations", "gap": "be more proactive"}
+
+    for_aspiration = client.post(
+        reverse("growth:coach"), form, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="aspiration"
+    )
+    for_gap = client.post(
+        reverse("growth:coach"), form, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="gap"
+    )
+
+    assert for_aspiration.status_code == 200
+    assert for_aspiration.content.decode().strip() == ""
+    assert "‘be more proactive’ is vague" in for_gap.content.decode()
+
+
+def test_coach_endpoint_answers_nothing_for_a_field_that_was_not_posted(client, org):
     client.force_login(org.engineer)
 
     response = client.post(
-        reverse("growth:coach"), {"aspiration": "Design ablations", "gap": "be more proactive"}
+        reverse("growth:coach"),
+        {"gap": "be more proactive"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER_NAME="aspiration",
     )
 
-    assert "‘be more proactive’ is vague" in response.content.decode()
+    assert response.status_code == 200
+    assert response.content.decode().strip() == ""
+
+
+def test_coach_endpoint_without_a_trigger_name_reads_the_first_field(client, org):
+    client.force_login(org.engineer)
+
+    response = client.post(
+        reverse("growth:coach"), {"aspiration": "think bigger", "gap": "be more proactive"}
+    )
+
+    body = response.content.decode()
+    assert "‘think bigger’" in body
+    assert "proactive" not in body
 
 
 def test_coach_endpoint_says_nothing_about_clean_text(client, org):
@@ -200,8 +258,16 @@ def test_coach_endpoint_ignores_the_csrf_token_field(client, org):
     response = client.post(
         reverse("growth:coach"), {"csrfmiddlewaretoken": "step up", "body": "fine"}
     )
+    named = client.post(
+        reverse("growth:coach"),
+        {"csrfmiddlewaretoken": "step up"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER_NAME="csrfmiddlewaretoken",
+    )
 
     assert response.content.decode().strip() == ""
+    assert named.status_code == 200
+    assert named.content.decode().strip() == ""
 
 
 def test_coach_endpoint_analyses_only_the_first_ten_thousand_characters(client, org):
@@ -274,3 +340,112 @@ def test_coached_field_keeps_its_help_text_description_beside_the_coach():
     html = str(F()["text"])
 
     assert 'aria-describedby="id_text_helptext coach-id_text"' in html
+
+
+def test_coached_field_posts_only_itself_and_asks_on_load_only_with_text():
+    class F(forms.Form):
+        text = forms.CharField(widget=CoachedTextarea)
+
+    html = str(F(prefix="plan")["text"])
+
+    # Only this field is posted (the CSRF token comes from <body hx-headers>) ...
+    assert 'name="plan-text"' in html
+    assert 'hx-params="plan-text"' in html
+    assert 'hx-target="#coach-id_plan-text"' in html
+    # ... and page load asks only when the field already has text.
+    assert 'hx-trigger="input changed delay:400ms, load[this.value.trim().length&gt;0]"' in html
+
+
+def test_coached_field_keeps_a_quieter_trigger_it_is_given():
+    widget = CoachedTextarea({"rows": 2, "hx-trigger": "input changed delay:400ms"})
+
+    html = widget.render("body", "")
+
+    assert 'hx-trigger="input changed delay:400ms"' in html
+    assert 'hx-params="body"' in html
+
+
+# Advice for pages without JavaScript
+
+
+class CoachedForm(forms.Form):
+    aspiration = forms.CharField(label="Where you want to be", widget=CoachedTextarea)
+    gap = forms.CharField(widget=CoachedTextarea, required=False)
+    title = forms.CharField()  # not coached: never advised on
+
+
+def test_advice_for_form_names_each_coached_field_and_its_phrases():
+    form = CoachedForm(
+        {"aspiration": "Be more strategic and step up", "gap": "To reach staff", "title": "step up"}
+    )
+    assert form.is_valid()
+
+    advice = advice_for_form(form)
+
+    assert advice == [
+        "Coach on “Where you want to be”: “Be more strategic” — "
+        + find_vague_wording("Be more strategic")[0].nudge,
+        "Coach on “Where you want to be”: “step up” — " + find_vague_wording("step up")[0].nudge,
+        "Coach on “Gap”: “To reach staff” — " + find_vague_wording("To reach staff")[0].nudge,
+    ]
+
+
+def test_advice_for_form_is_empty_for_clean_text():
+    form = CoachedForm({"aspiration": "Ran three seeds.", "gap": "", "title": "more impact"})
+    assert form.is_valid()
+
+    assert advice_for_form(form) == []
+
+
+def test_advice_for_form_skips_fields_that_did_not_validate():
+    form = CoachedForm({"aspiration": "", "gap": "be more proactive", "title": "x"})
+    assert not form.is_valid()
+
+    assert [a.split(":")[0] for a in advice_for_form(form)] == ["Coach on “Gap”"]
+
+
+def test_advice_for_form_reads_the_plan_form(db):
+    from growth.forms import PlanForm
+
+    form = PlanForm({"aspiration": "Take more ownership", "gap": "Seeds vary", "version": "0"})
+    assert form.is_valid(), form.errors
+
+    assert advice_for_form(form) == [
+        f"Coach on “{form['aspiration'].label}”: “Take more ownership” — "
+        + find_vague_wording("Take more ownership")[0].nudge
+    ]
+
+
+# The corpus: tests/growth/coach_corpus.py. Tune on TUNING only; HELD_OUT is never
+# looked at while changing the patterns (see that module).
+
+# Measured once the patterns were tuned, before anyone read a held-out miss:
+# 14 of 36 held-out vague sentences flagged (39%). The floor leaves one sentence of slack.
+HELD_OUT_RECALL_FLOOR = 0.35
+
+
+def recall(sentences: tuple[str, ...]) -> float:
+    return sum(bool(find_vague_wording(s)) for s in sentences) / len(sentences)
+
+
+def test_coach_corpus_parts_are_big_enough_and_apart():
+    for part in (TUNING, HELD_OUT):
+        assert len(part.vague) >= 30
+        assert len(part.specific) >= 30
+    assert not set(TUNING.vague + TUNING.specific) & set(HELD_OUT.vague + HELD_OUT.specific)
+
+
+def test_coach_catches_the_tuning_corpus():
+    missed = [s for s in TUNING.vague if not find_vague_wording(s)]
+
+    assert recall(TUNING.vague) >= 0.95, missed
+
+
+def test_coach_recall_on_held_out_vague_sentences():
+    # No list of misses here on purpose: reading them would be tuning on HELD_OUT.
+    assert recall(HELD_OUT.vague) >= HELD_OUT_RECALL_FLOOR
+
+
+@pytest.mark.parametrize("text", TUNING.specific + HELD_OUT.specific)
+def test_coach_raises_no_false_alarm_on_specific_corpus_sentences(text):
+    assert find_vague_wording(text) == []
