@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -17,6 +18,19 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [Level.JUNIOR, Level.MID, Level.SENIOR, Level.STAFF]
+
+
+def duration(days: int) -> str:
+    """'4 years 2 months', '5 months', '18 days': how Trellis says a span of days."""
+    years, rem = divmod(days, 365)
+    months = rem // 30
+    if years and months:
+        return f"{years} year{'s' * (years != 1)} {months} month{'s' * (months != 1)}"
+    if years:
+        return f"{years} year{'s' * (years != 1)}"
+    if months:
+        return f"{months} month{'s' * (months != 1)}"
+    return f"{days} day{'s' * (days != 1)}"
 
 
 class Team(models.Model):
@@ -62,7 +76,10 @@ class PersonQuerySet(models.QuerySet):
         return self.visible_to(user).exclude(pk=user.pk)
 
 
-class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
+_PersonManagerBase = BaseUserManager.from_queryset(PersonQuerySet)
+
+
+class PersonManager(_PersonManagerBase["Person"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra) -> Person:
@@ -156,28 +173,26 @@ class Person(AbstractBaseUser, PermissionsMixin):
     @property
     def time_at_level(self) -> str:
         """A human phrase: '2 years 3 months', '5 months', '12 days'."""
-        days = self.days_at_level
-        years, rem = divmod(days, 365)
-        months = rem // 30
-        if years and months:
-            return f"{years} year{'s' * (years != 1)} {months} month{'s' * (months != 1)}"
-        if years:
-            return f"{years} year{'s' * (years != 1)}"
-        if months:
-            return f"{months} month{'s' * (months != 1)}"
-        return f"{days} day{'s' * (days != 1)}"
+        return duration(self.days_at_level)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.is_staff
 
-    def is_manager(self) -> bool:
-        return Person.objects.filter(manager=self, is_active=True).exists()
+_OwnedQS = TypeVar("_OwnedQS", bound="PersonOwnedQuerySet")
 
-    def is_director(self) -> bool:
-        # Someone below has reports of their own, so a direct report does.
-        return Person.objects.filter(manager=self, is_active=True, reports__is_active=True).exists()
 
-    def can_see(self, other: Person | int) -> bool:
-        other_id = other if isinstance(other, int) else other.pk
-        return Person.objects.visible_to(self).filter(pk=other_id).exists()
+class PersonOwnedQuerySet(models.QuerySet):
+    """Base for the QuerySet of every model that belongs to a person.
+
+    A subclass names the path from its model to that person (`owner_path`), and
+    `visible_to(user)` then scopes it through `Person.objects.visible_to`, the one
+    place that knows who may see whom:
+
+        class ExperimentQuerySet(PersonOwnedQuerySet):
+            owner_path = "plan__engineer"
+    """
+
+    owner_path: str = ""
+
+    def visible_to(self: _OwnedQS, user) -> _OwnedQS:
+        if not self.owner_path:
+            raise NotImplementedError(f"{type(self).__name__} must set owner_path")
+        return self.filter(**{f"{self.owner_path}__in": Person.objects.visible_to(user)})

@@ -8,7 +8,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("people/", views.org_chart, name="org_chart"),
-    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("org/setup/", views.org_setup, name="org_setup"),
     path("org/import/", views.org_import, name="org_import"),
 ]

@@ -4,64 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.forms import OrgImportForm
+from accounts.http import AuthedRequest
 from accounts.models import Person
-from accounts.roles import roles_for
 from accounts.services import import_org
-from growth.models import Transition
-from growth.review_services import reviews_needing_attention
-from growth.stagnation import assess_stagnation
-
-
-def _next_transition(person: Person) -> Transition | None:
-    # Read from the ladder admins edit, not a fixed label.
-    return Transition.objects.filter(from_level=person.level).first()
-
-
-def _get_person_for_user(request: HttpRequest, person_id: int) -> Person:
-    """The person, if the viewer may see them; 404 for everyone else."""
-    qs = Person.objects.visible_to(request.user).select_related("manager", "team")
-    return get_object_or_404(qs, pk=person_id)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request)
-    # Fetched again so the summary's team and manager come in the same query.
-    me = Person.objects.select_related("team", "manager").get(pk=request.user.pk)
-    ctx: dict = {"me": me, "next_transition": _next_transition(me)}
-    # Quarterly reviews due soon or overdue: your own and your direct reports'.
-    ctx["review_alerts"] = reviews_needing_attention(
-        engineer=me, manager=me if roles.manager else None
-    )
-    if roles.manager:
-        reports = list(Person.objects.filter(manager=me, is_active=True).select_related("team"))
-        # Stagnation is a signal for the manager to act on, so it sits beside each name.
-        stagnation = assess_stagnation(reports)
-        for report in reports:
-            report.stagnation = stagnation.get(report.pk)
-        ctx["direct_reports"] = reports
-    if roles.director:
-        below = Person.objects.below(me).filter(is_active=True)
-        ctx["teams_below"] = list(
-            below.values("team__name").annotate(head_count=Count("pk")).order_by("team__name")
-        )
-        ctx["managers_below"] = list(
-            below.annotate(report_count=Count("reports", filter=Q(reports__is_active=True)))
-            .filter(report_count__gt=0)
-            .select_related("team")
-        )
-    return render(request, "accounts/home.html", ctx)
-
-
-@login_required
-def org_chart(request: HttpRequest) -> HttpResponse:
+@require_GET
+def org_chart(request: AuthedRequest) -> HttpResponse:
     people = list(Person.objects.visible_to(request.user).select_related("team"))
     children: dict[int | None, list[Person]] = {}
     for p in people:
@@ -76,22 +32,6 @@ def org_chart(request: HttpRequest) -> HttpResponse:
     me = next(p for p in people if p.pk == request.user.pk)
     count = sum(p.is_active for p in people)
     return render(request, "accounts/org_chart.html", {"tree": nodes(me), "count": count})
-
-
-@login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _get_person_for_user(request, person_id)
-    # Deactivated reports stay listed: their history is still reachable here.
-    reports = list(person.reports.select_related("team").order_by("-is_active", "name"))
-    ctx = {
-        "person": person,
-        "reports": reports,
-        # Everyone in the viewer's subtree but the viewer has their manager in
-        # it too; only the viewer's own manager is out of scope.
-        "manager_visible": person.pk != request.user.pk,
-        "next_transition": _next_transition(person),
-    }
-    return render(request, "accounts/person_detail.html", ctx)
 
 
 @require_GET
@@ -122,14 +62,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def org_setup(request: HttpRequest) -> HttpResponse:
+@require_GET
+def org_setup(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied
     return render(request, "accounts/org_setup.html")
 
 
 @login_required
-def org_import(request: HttpRequest) -> HttpResponse:
+def org_import(request: AuthedRequest) -> HttpResponse:
     # Admins only: an import can change anyone's manager, level and team.
     if not request.user.is_staff:
         raise PermissionDenied

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "growth",
     "calibration",
     "retention",
+    "home",
 ]
 
 MIDDLEWARE = [

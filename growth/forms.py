@@ -46,8 +46,10 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["transition"].queryset = Transition.objects.order_by("order")
-        self.fields["transition"].empty_label = "No transition (top of the ladder)"
+        transition = self.fields["transition"]
+        assert isinstance(transition, forms.ModelChoiceField)
+        transition.queryset = Transition.objects.order_by("order")
+        transition.empty_label = "No transition (top of the ladder)"
 
 
 class ExperimentCreateForm(forms.ModelForm):
@@ -87,8 +89,8 @@ class ExperimentForm(forms.ModelForm):
             "learned": _quiet_coached(2),
         }
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or self.cleaned_data
         status = cleaned.get("status")
         if status in dict(CLOSING_STATUSES) and not cleaned.get("learned", "").strip():
             self.add_error("learned", LEARNED_REQUIRED)

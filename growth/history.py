@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from growth.models import GrowthPlan, PlanChange
 
@@ -10,6 +13,7 @@ def field_diff(before: models.Model | None, after: models.Model, fields: list[st
     diff: dict[str, list] = {}
     for name in fields:
         field = after._meta.get_field(name)
+        assert isinstance(field, models.Field), f"{name} is a relation's reverse side"
         old = _display(before, field) if before is not None else None
         new = _display(after, field)
         if old != new:
@@ -35,8 +39,12 @@ def record_change(
     action: str,
     summary: str,
     diff: dict | None = None,
+    at: datetime | None = None,
 ) -> PlanChange:
-    """Append one line to the plan's history. Call inside the write's transaction."""
+    """Append one line to the plan's history. Call inside the write's transaction.
+
+    `at` defaults to now; only the demo seeder writes history in the past.
+    """
     return PlanChange.objects.create(
         plan=plan,
         actor=actor,
@@ -45,4 +53,5 @@ def record_change(
         action=action,
         summary=summary[:300],
         diff=diff or {},
+        at=at or timezone.now(),
     )

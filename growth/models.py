@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import Level
+from accounts.models import Level, PersonOwnedQuerySet, duration
+from growth.quarters import Quarter
 
 # A quarter, for cadence and stagnation windows. Reviews are due three calendar
 # months apart (see services); "the last two quarters" is 2 x 91 days.
@@ -33,6 +34,12 @@ class LevelPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.get_level_display()
+
+    @property
+    def expected_dwell(self) -> str | None:
+        """The expected time at this level in words, or None for no limit."""
+        days = self.expected_dwell_days
+        return duration(days) if days is not None else None
 
 
 class Transition(models.Model):
@@ -76,6 +83,16 @@ class Competency(models.Model):
         return [line.strip() for line in self.behaviours.splitlines() if line.strip()]
 
 
+class GrowthPlanQuerySet(PersonOwnedQuerySet):
+    owner_path = "engineer"
+
+
+class PlanPartQuerySet(PersonOwnedQuerySet):
+    """Experiments, commitments, comments, reviews, history: they belong to the plan's engineer."""
+
+    owner_path = "plan__engineer"
+
+
 class GrowthPlan(models.Model):
     """The engineer's 12-month plan. Only the engineer edits its text and experiments."""
 
@@ -94,6 +111,8 @@ class GrowthPlan(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GrowthPlanQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Growth plan of {self.engineer}"
@@ -129,6 +148,8 @@ class Experiment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlanPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
 
@@ -145,6 +166,8 @@ class PlanComment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     body = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -179,6 +202,8 @@ class SupportCommitment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlanPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "pk"]
 
@@ -203,6 +228,8 @@ class QuarterlyReview(models.Model):
     made_progress = models.BooleanField(default=False)
     snapshot = models.JSONField()
 
+    objects = PlanPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         constraints = [
@@ -210,7 +237,12 @@ class QuarterlyReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quarter} review of {self.plan.engineer}"
+        return f"{self.period} review of {self.plan.engineer}"
+
+    @property
+    def period(self) -> Quarter:
+        """The quarter reviewed, as a value: `{{ review.period }}` reads "Q3 2026"."""
+        return Quarter.parse(self.quarter)
 
 
 class PlanChange(models.Model):
@@ -226,6 +258,8 @@ class PlanChange(models.Model):
     # {"field label": [old, new]} for updates.
     diff = models.JSONField(default=dict, blank=True)
 
+    objects = PlanPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
 
@@ -234,4 +268,4 @@ class PlanChange(models.Model):
 
 
 def quarter_label(day: date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return Quarter.of(day).label

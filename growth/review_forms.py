@@ -5,17 +5,20 @@ from dataclasses import dataclass
 from django import forms
 
 from growth.models import Experiment
+from growth.quarters import Quarter
 from growth.review_services import (
     ABANDONED,
     COMPLETED,
     NO_PROGRESS,
     PROGRESS_CHOICES,
-    quarter_display,
 )
 from growth.widgets import CoachedTextarea
 
 # What a closed experiment already is, so reviewing it again needs no clicks.
-INITIAL_PROGRESS = {Experiment.Status.DONE: COMPLETED, Experiment.Status.ABANDONED: ABANDONED}
+INITIAL_PROGRESS: dict[str, str] = {
+    Experiment.Status.DONE: COMPLETED,
+    Experiment.Status.ABANDONED: ABANDONED,
+}
 
 
 @dataclass
@@ -44,9 +47,9 @@ class QuarterlyReviewForm(forms.Form):
     )
 
     def __init__(
-        self, *args, experiments: list[Experiment], quarter: str, is_manager: bool, **kwargs
+        self, data=None, *, experiments: list[Experiment], quarter: str, is_manager: bool
     ) -> None:
-        super().__init__(*args, initial={"quarter": quarter}, **kwargs)
+        super().__init__(data, initial={"quarter": quarter})
         self.experiments = experiments
         self.expected_quarter = quarter
         if not is_manager:
@@ -73,13 +76,13 @@ class QuarterlyReviewForm(forms.Form):
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = self.cleaned_data
         posted = cleaned.get("quarter")
         if posted and posted != self.expected_quarter:
             # The plan moved on since this form was opened: that quarter is reviewed.
             raise forms.ValidationError(
-                f"The {quarter_display(posted)} review has already been submitted. "
-                f"The next review is for {quarter_display(self.expected_quarter)}."
+                f"The {Quarter.parse(posted)} review has already been submitted. "
+                f"The next review is for {Quarter.parse(self.expected_quarter)}."
             )
         return cleaned
 
@@ -97,7 +100,9 @@ class CompareForm(forms.Form):
     a = forms.ChoiceField(label="Compare")
     b = forms.ChoiceField(label="with")
 
-    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
+    def __init__(self, data=None, *, choices: list[tuple[str, str]]) -> None:
+        super().__init__(data, label_suffix="")
+        for name in ("a", "b"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices

@@ -1,30 +1,22 @@
-"""Quarterly reviews: submitting one (with its snapshot), comparing two, and reminders.
+"""Submitting a quarterly review: the quarter's progress, closed experiments, a snapshot.
 
 Kept apart from growth/services.py (plans and experiments) because reviews read
-the whole plan at once and never edit its text.
+the whole plan at once and never edit its text. Comparing snapshots is in
+growth/plan_diff.py; the reads pages share (what is due) in growth/selectors.py.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
-import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from growth import rules
 from growth.history import record_change
-from growth.models import (
-    QUARTER_DAYS,
-    REVIEW_DUE_SOON_DAYS,
-    Experiment,
-    GrowthPlan,
-    QuarterlyReview,
-    quarter_label,
-)
+from growth.models import Experiment, GrowthPlan, QuarterlyReview, quarter_label
+from growth.quarters import Quarter
 from growth.services import REVIEW_INTERVAL, edit_with_history
 
 SNAPSHOT_VERSION = 1
@@ -42,25 +34,6 @@ PROGRESS_CHOICES = [
 # Marking an experiment completed or abandoned in a review closes it.
 CLOSING_STATUS = {COMPLETED: Experiment.Status.DONE, ABANDONED: Experiment.Status.ABANDONED}
 
-EXPERIMENT_FIELDS = [
-    ("hypothesis", "Hypothesis"),
-    ("what_to_try", "What will be tried"),
-    ("success_signal", "How success will be recognised"),
-    ("due_date", "Timebox / due date"),
-    ("status_label", "Status"),
-    ("learned", "What was learned"),
-    ("closed_on", "Closed on"),
-]
-COMMITMENT_FIELDS = [
-    ("kind_label", "Kind"),
-    ("description", "Description"),
-    ("due_date", "Due date"),
-    ("status_label", "Status"),
-    ("manager", "Manager"),
-]
-# Short values (dates, statuses) read better as "old → new" than as a word diff.
-ARROW_FIELDS = {"due_date", "status_label", "closed_on", "kind_label", "manager"}
-
 
 class ReviewAlreadySubmitted(Exception):
     """The plan already has a review for this quarter (nothing was saved)."""
@@ -68,19 +41,6 @@ class ReviewAlreadySubmitted(Exception):
     def __init__(self, quarter: str) -> None:
         super().__init__(quarter)
         self.quarter = quarter
-
-
-def quarter_display(label: str) -> str:
-    """'2026-Q3' → 'Q3 2026'."""
-    year, _, q = label.partition("-")
-    return f"{q} {year}"
-
-
-def reviewable_experiments(plan: GrowthPlan) -> list[Experiment]:
-    """Open experiments and those closed within the last quarter: what a review looks at."""
-    since = timezone.localdate() - timedelta(days=QUARTER_DAYS)
-    open_statuses = [Experiment.Status.PLANNED, Experiment.Status.RUNNING]
-    return list(plan.experiments.filter(Q(status__in=open_statuses) | Q(closed_on__gte=since)))
 
 
 def _iso(day: date | None) -> str | None:
@@ -199,14 +159,18 @@ def submit_quarterly_review(
     next_quarter: str,
     manager_note: str,
     progress: dict[int, tuple[str, str]],
+    at: datetime | None = None,
 ) -> QuarterlyReview:
     """Record the quarter's review, close finished experiments, snapshot the plan.
 
     The review covers the quarter of the plan's due date; the next review is
     due one quarter after the later of today and that date. Raises
     ReviewAlreadySubmitted (and saves nothing) if that quarter is reviewed.
+    `at` (default: now) is when it is submitted; the demo seeder passes past moments.
     """
-    today = timezone.localdate()
+    rules.require(rules.can_submit_review, submitted_by, plan.engineer)
+    at = at or timezone.now()
+    today = timezone.localdate(at)
     due = plan.next_review_due
     quarter = quarter_label(due)
     # Checked first for a clear answer; the unique constraint below still
@@ -233,8 +197,9 @@ def submit_quarterly_review(
                 action="closed",
                 summary=lambda after: (
                     f"Closed “{after.hypothesis[:80]}” as {after.get_status_display().lower()}"
-                    f" in the {quarter_display(quarter)} review"
+                    f" in the {Quarter.parse(quarter)} review"
                 ),
+                at=at,
             )
 
     made_progress = shows_progress(progress)
@@ -258,6 +223,7 @@ def submit_quarterly_review(
                 plan=plan,
                 quarter=quarter,
                 due_date=due,
+                submitted_at=at,
                 submitted_by=submitted_by,
                 what_changed=what_changed,
                 next_quarter=next_quarter,
@@ -277,184 +243,8 @@ def submit_quarterly_review(
         subject="review",
         subject_id=review.pk,
         action="submitted",
-        summary=f"Submitted the {quarter_display(quarter)} quarterly review",
+        summary=f"Submitted the {Quarter.parse(quarter)} quarterly review",
         diff={"Next review due": [_iso(due), _iso(next_due)]},
+        at=at,
     )
     return review
-
-
-# --- Comparing two versions of a plan -------------------------------------------------
-
-
-@dataclass
-class TextDiff:
-    label: str
-    left: list[tuple[str, str]]  # (kind, text): kind "equal" or "del"
-    right: list[tuple[str, str]]  # kind "equal" or "ins"
-    inline: list[tuple[str, str]]  # both in reading order, for a one-column view
-    changed: bool
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-    words: TextDiff | None = None  # a word diff for prose; None for "old → new"
-
-
-@dataclass
-class ItemDiff:
-    state: str  # "added", "removed", "changed", "unchanged"
-    title: str
-    item: dict
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-# A word with the whitespace after it; leading whitespace is a token of its own.
-_TOKENS = re.compile(r"^\s+|\S+\s*")
-
-
-def diff_words(label: str, old: str, new: str) -> TextDiff:
-    """A word-level diff of two texts, as segments for a side-by-side view."""
-    a = _TOKENS.findall(old or "")
-    b = _TOKENS.findall(new or "")
-    left: list[tuple[str, str]] = []
-    right: list[tuple[str, str]] = []
-    inline: list[tuple[str, str]] = []
-    # Words are matched without their spacing, so a reflowed line is not a change.
-    matcher = difflib.SequenceMatcher(
-        a=[t.strip() for t in a], b=[t.strip() for t in b], autojunk=False
-    )
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for side in (left, right, inline):
-                side.append(("equal", "".join(a[i1:i2])))
-            continue
-        _append_changed(left, "del", a[i1:i2])
-        _append_changed(right, "ins", b[j1:j2])
-        _append_changed(inline, "del", a[i1:i2])
-        if i2 > i1 and j2 > j1:
-            inline.append(("equal", " "))
-        _append_changed(inline, "ins", b[j1:j2])
-    changed = (old or "") != (new or "")
-    return TextDiff(label=label, left=left, right=right, inline=inline, changed=changed)
-
-
-def _append_changed(out: list[tuple[str, str]], kind: str, tokens: list[str]) -> None:
-    # Keep the whitespace around a change outside the <del>/<ins> so the mark
-    # covers words only.
-    text = "".join(tokens)
-    stripped = text.strip()
-    if not stripped:
-        if text:
-            out.append(("equal", text))
-        return
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()) :]
-    if lead:
-        out.append(("equal", lead))
-    out.append((kind, stripped))
-    if trail:
-        out.append(("equal", trail))
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _diff_items(old_items: list[dict], new_items: list[dict], fields, title_key) -> list[ItemDiff]:
-    old_by_id = {item["id"]: item for item in old_items}
-    new_ids = {item["id"] for item in new_items}
-    result: list[ItemDiff] = []
-    for item in new_items:
-        before = old_by_id.get(item["id"])
-        if before is None:
-            result.append(ItemDiff("added", _text(item[title_key]), item))
-            continue
-        changes = []
-        for key, label in fields:
-            old, new = _text(before.get(key)), _text(item.get(key))
-            if old != new:
-                words = None if key in ARROW_FIELDS else diff_words(label, old, new)
-                changes.append(FieldChange(label, old or "—", new or "—", words))
-        result.append(
-            ItemDiff("changed" if changes else "unchanged", _text(item[title_key]), item, changes)
-        )
-    for item in old_items:
-        if item["id"] not in new_ids:
-            result.append(ItemDiff("removed", _text(item[title_key]), item))
-    return result
-
-
-def _transition_text(snapshot: dict) -> str:
-    transition = snapshot.get("transition")
-    return f"{transition['name']}: {transition['focus']}" if transition else ""
-
-
-def compare_snapshots(old: dict, new: dict) -> dict:
-    """Texts diffed word by word; experiments and commitments matched by id."""
-    texts = [
-        diff_words("Transition", _transition_text(old), _transition_text(new)),
-        diff_words(
-            "What do you want to be able to do in 12 months that you can't do now?",
-            old.get("aspiration", ""),
-            new.get("aspiration", ""),
-        ),
-        diff_words("What is the gap between now and that?", old.get("gap", ""), new.get("gap", "")),
-    ]
-    # Review texts only exist on reviews: comparing them with the live plan
-    # would show every word as removed.
-    old_review, new_review = old.get("review"), new.get("review")
-    if old_review and new_review:
-        for key, label in [
-            ("what_changed", "What changed this quarter"),
-            ("next_quarter", "Next quarter's experiments"),
-            ("manager_note", "Manager's note"),
-        ]:
-            texts.append(diff_words(label, old_review.get(key, ""), new_review.get(key, "")))
-    return {
-        "texts": texts,
-        "experiments": _diff_items(
-            old.get("experiments", []), new.get("experiments", []), EXPERIMENT_FIELDS, "hypothesis"
-        ),
-        "commitments": _diff_items(
-            old.get("commitments", []),
-            new.get("commitments", []),
-            COMMITMENT_FIELDS,
-            "description",
-        ),
-        "reviews_compared": bool(old_review and new_review),
-    }
-
-
-# --- Reminders on home pages ---------------------------------------------------------------
-
-
-@dataclass
-class ReviewAlerts:
-    mine: GrowthPlan | None
-    reports: list[GrowthPlan]
-
-
-def reviews_needing_attention(*, manager=None, engineer=None) -> ReviewAlerts:
-    """Plans whose review is due soon or overdue: the engineer's own, the manager's reports'.
-
-    One query whichever is asked.
-    """
-    who = Q()
-    if engineer is not None:
-        who |= Q(engineer=engineer)
-    if manager is not None:
-        who |= Q(engineer__manager=manager)
-    if not who:
-        return ReviewAlerts(mine=None, reports=[])
-    horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_SOON_DAYS)
-    plans = list(
-        GrowthPlan.objects.filter(who, engineer__is_active=True, next_review_due__lte=horizon)
-        .select_related("engineer")
-        .order_by("next_review_due", "engineer__name")
-    )
-    mine = next((p for p in plans if engineer is not None and p.engineer_id == engineer.pk), None)
-    reports = [p for p in plans if manager is not None and p.engineer.manager_id == manager.pk]
-    return ReviewAlerts(mine=mine, reports=reports)

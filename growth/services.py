@@ -7,7 +7,7 @@ the record changed instead of silently overwriting the first save.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Person
+from growth import rules
 from growth.history import field_diff, record_change
 from growth.models import Experiment, GrowthPlan, PlanComment, SupportCommitment, Transition
 
@@ -42,9 +43,11 @@ def _diff(before, after, fields: list[str]) -> dict:
     return diff
 
 
-def _update_if_version(model, *, pk: int, version: int, values: dict) -> None:
+def _update_if_version(
+    model, *, pk: int, version: int, values: dict, at: datetime | None = None
+) -> None:
     updated = model.objects.filter(pk=pk, version=version).update(
-        **values, version=version + 1, updated_at=timezone.now()
+        **values, version=version + 1, updated_at=at or timezone.now()
     )
     if not updated:
         raise StaleVersion
@@ -60,6 +63,7 @@ def edit_with_history(
     fields: list[str],
     action: str,
     summary,
+    at: datetime | None = None,
 ):
     """Save `values` if the row is still at `version`, and record what changed.
 
@@ -68,7 +72,7 @@ def edit_with_history(
     """
     model = type(instance)
     before = model.objects.get(pk=instance.pk)
-    _update_if_version(model, pk=before.pk, version=version, values=values)
+    _update_if_version(model, pk=before.pk, version=version, values=values, at=at)
     after = model.objects.get(pk=before.pk)
     diff = _diff(before, after, fields)
     if diff:
@@ -80,6 +84,7 @@ def edit_with_history(
             action=action,
             summary=summary(after),
             diff=diff,
+            at=at,
         )
     return after
 
@@ -93,8 +98,10 @@ def save_plan(
     aspiration: str,
     gap: str,
     transition: Transition | None,
+    at: datetime | None = None,
 ) -> GrowthPlan:
     """Start the engineer's plan (version 0: none yet) or edit its text and transition."""
+    rules.require(rules.can_edit_plan, actor, engineer)
     values = {"aspiration": aspiration, "gap": gap, "transition": transition}
     before = GrowthPlan.objects.select_related("transition").filter(engineer=engineer).first()
     if before is None:
@@ -104,7 +111,7 @@ def save_plan(
             with transaction.atomic():
                 plan = GrowthPlan.objects.create(
                     engineer=engineer,
-                    next_review_due=timezone.localdate() + REVIEW_INTERVAL,
+                    next_review_due=timezone.localdate(at) + REVIEW_INTERVAL,
                     **values,
                 )
         except IntegrityError as exc:  # another tab started the plan a moment ago
@@ -117,9 +124,10 @@ def save_plan(
             action="created",
             summary="Started the growth plan",
             diff=_diff(None, plan, PLAN_FIELDS),
+            at=at,
         )
         return plan
-    _update_if_version(GrowthPlan, pk=before.pk, version=version, values=values)
+    _update_if_version(GrowthPlan, pk=before.pk, version=version, values=values, at=at)
     plan = GrowthPlan.objects.select_related("transition").get(pk=before.pk)
     diff = _diff(before, plan, PLAN_FIELDS)
     if diff:
@@ -131,6 +139,7 @@ def save_plan(
             action="updated",
             summary="Edited the plan: " + ", ".join(diff).lower(),
             diff=diff,
+            at=at,
         )
     return plan
 
@@ -144,8 +153,10 @@ def create_experiment(
     what_to_try: str,
     success_signal: str,
     due_date: date,
+    at: datetime | None = None,
 ) -> Experiment:
     """Add an experiment at the end of the plan's list, planned."""
+    rules.require(rules.can_edit_plan, actor, plan.engineer)
     last = plan.experiments.aggregate(last=Max("position"))["last"]
     experiment = Experiment.objects.create(
         plan=plan,
@@ -163,15 +174,16 @@ def create_experiment(
         action="created",
         summary=f"Added an experiment: {experiment}",
         diff=_diff(None, experiment, EXPERIMENT_FIELDS),
+        at=at,
     )
     return experiment
 
 
-def _closed_on(before: Experiment, status: str) -> date | None:
+def _closed_on(before: Experiment, status: str, today: date) -> date | None:
     closing = status in (Experiment.Status.DONE, Experiment.Status.ABANDONED)
     if not closing:
         return None
-    return (before.closed_on if before.is_closed else None) or timezone.localdate()
+    return (before.closed_on if before.is_closed else None) or today
 
 
 @transaction.atomic
@@ -186,8 +198,10 @@ def update_experiment(
     due_date: date,
     status: str,
     learned: str,
+    at: datetime | None = None,
 ) -> Experiment:
     """Edit every field; closing through the edit form stamps closed_on like close does."""
+    rules.require(rules.can_edit_plan, actor, experiment.plan.engineer)
     values = {
         "hypothesis": hypothesis,
         "what_to_try": what_to_try,
@@ -195,7 +209,7 @@ def update_experiment(
         "due_date": due_date,
         "status": status,
         "learned": learned,
-        "closed_on": _closed_on(experiment, status),
+        "closed_on": _closed_on(experiment, status, timezone.localdate(at)),
     }
     return edit_with_history(
         experiment,
@@ -206,25 +220,34 @@ def update_experiment(
         fields=EXPERIMENT_FIELDS,
         action="updated",
         summary=lambda after: f"Edited the experiment: {after}",
+        at=at,
     )
 
 
 @transaction.atomic
 def close_experiment(
-    *, experiment: Experiment, actor: Person, version: int, status: str, learned: str
+    *,
+    experiment: Experiment,
+    actor: Person,
+    version: int,
+    status: str,
+    learned: str,
+    at: datetime | None = None,
 ) -> Experiment:
     """Close as done or abandoned, with what was learned; closed_on is today."""
+    rules.require(rules.can_edit_plan, actor, experiment.plan.engineer)
     return edit_with_history(
         experiment,
         subject="experiment",
         actor=actor,
         version=version,
-        values={"status": status, "learned": learned, "closed_on": timezone.localdate()},
+        values={"status": status, "learned": learned, "closed_on": timezone.localdate(at)},
         fields=["status", "learned"],
         action="closed",
         summary=lambda after: (
             f"Closed the experiment as {after.get_status_display().lower()}: {after}"
         ),
+        at=at,
     )
 
 
@@ -235,6 +258,7 @@ def move_experiment(*, experiment: Experiment, actor: Person, direction: str) ->
     Positions are renumbered 0..n-1 on the way, so rows that share a position
     (all created at 0, say) still move one step at a time.
     """
+    rules.require(rules.can_edit_plan, actor, experiment.plan.engineer)
     siblings = list(Experiment.objects.select_for_update().filter(plan_id=experiment.plan_id))
     index = next(i for i, e in enumerate(siblings) if e.pk == experiment.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -266,8 +290,10 @@ def add_support_commitment(
     description: str,
     due_date: date,
     status: str = SupportCommitment.Status.OPEN,
+    at: datetime | None = None,
 ) -> SupportCommitment:
     """The manager commits to a condition for growth: a project, feedback or exposure."""
+    rules.require(rules.can_commit_support, manager, plan.engineer)
     commitment = SupportCommitment.objects.create(
         plan=plan,
         manager=manager,
@@ -284,6 +310,7 @@ def add_support_commitment(
         action="created",
         summary=f"Committed to {commitment.get_kind_display().lower()}: {description[:80]}",
         diff=_diff(None, commitment, COMMITMENT_FIELDS),
+        at=at,
     )
     return commitment
 
@@ -298,7 +325,9 @@ def update_support_commitment(
     description: str,
     due_date: date,
     status: str,
+    at: datetime | None = None,
 ) -> SupportCommitment:
+    rules.require(rules.can_commit_support, actor, commitment.plan.engineer)
     return edit_with_history(
         commitment,
         subject="commitment",
@@ -308,6 +337,7 @@ def update_support_commitment(
         fields=COMMITMENT_FIELDS,
         action="updated",
         summary=lambda after: f"Updated the commitment: {after.description[:80]}",
+        at=at,
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.db.models import DateField, DateTimeField, Max, OuterRef, Subquery
 from django.utils import timezone
 
+from accounts.models import duration
 from growth.models import (
     QUARTER_DAYS,
     Experiment,
@@ -138,19 +139,6 @@ def _evidence(
     review = format_day(last_review) if last_review else "never"
     evidence.append(f"Last quarterly review with progress: {review}")
     return evidence
-
-
-def duration(days: int) -> str:
-    """'4 years 2 months', '18 days' — the same wording as Person.time_at_level."""
-    years, rem = divmod(days, 365)
-    months = rem // 30
-    if years and months:
-        return f"{years} year{'s' * (years != 1)} {months} month{'s' * (months != 1)}"
-    if years:
-        return f"{years} year{'s' * (years != 1)}"
-    if months:
-        return f"{months} month{'s' * (months != 1)}"
-    return f"{days} day{'s' * (days != 1)}"
 
 
 def format_day(day: date) -> str:

@@ -2,21 +2,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from accounts.http import AuthedRequest
 from growth.models import Competency, LevelPolicy, Transition
-from growth.stagnation import duration
 
 
 @login_required
-def ladder(request: HttpRequest) -> HttpResponse:
+@require_GET
+def ladder(request: AuthedRequest) -> HttpResponse:
     """The four levels and three transitions, and where the signed-in engineer stands."""
     levels = list(LevelPolicy.objects.order_by("order"))
-    for level in levels:
-        level.expected_dwell = (
-            duration(level.expected_dwell_days) if level.expected_dwell_days is not None else None
-        )
     transitions = list(
         Transition.objects.order_by("order").prefetch_related(
             Prefetch("competencies", queryset=Competency.objects.order_by("order", "pk"))

@@ -2,39 +2,36 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Person
+from accounts.http import AuthedRequest
+from growth import rules
 from growth.models import GrowthPlan, QuarterlyReview, quarter_label
+from growth.plan_diff import compare_snapshots
+from growth.quarters import Quarter
 from growth.review_forms import CompareForm, QuarterlyReviewForm
 from growth.review_services import (
     ReviewAlreadySubmitted,
     build_plan_snapshot,
-    compare_snapshots,
-    quarter_display,
-    reviewable_experiments,
     snapshot_for_display,
     submit_quarterly_review,
 )
+from growth.selectors import reviewable_experiments
+from growth.views.plans import coach_after_save
+from growth.views.scope import get_plan_for_user, get_review_for_user
 
 CURRENT = "current"
 
 
-def _get_plan_for_user(request: HttpRequest, person_id: int) -> GrowthPlan:
-    """The person's plan if the viewer may see them; 404 for everyone else or no plan."""
-    plans = GrowthPlan.objects.filter(engineer__in=Person.objects.visible_to(request.user))
-    return get_object_or_404(plans.select_related("engineer", "transition"), engineer_id=person_id)
-
-
 @login_required
-def review_create(request: HttpRequest, person_id: int) -> HttpResponse:
-    plan = _get_plan_for_user(request, person_id)
+@require_http_methods(["GET", "POST"])
+def review_create(request: AuthedRequest, person_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request, person_id)
     engineer = plan.engineer
-    is_manager = engineer.manager_id == request.user.pk
-    if request.user.pk != engineer.pk and not is_manager:
-        raise PermissionDenied("Only the engineer and their manager submit the quarterly review.")
+    rules.require(rules.can_submit_review, request.user, engineer)
+    is_manager = rules.is_direct_manager(request.user, engineer)
     quarter = quarter_label(plan.next_review_due)
     form = QuarterlyReviewForm(
         request.POST if request.method == "POST" else None,
@@ -53,36 +50,35 @@ def review_create(request: HttpRequest, person_id: int) -> HttpResponse:
                 progress=form.progress,
             )
         except ReviewAlreadySubmitted as exc:
-            form.add_error(None, f"The {quarter_display(exc.quarter)} review is already submitted.")
+            form.add_error(None, f"The {Quarter.parse(exc.quarter)} review is already submitted.")
         else:
-            messages.success(request, f"{quarter_display(review.quarter)} review submitted.")
+            messages.success(request, f"{review.period} review submitted.")
+            coach_after_save(request, form)
             return redirect("growth:review_detail", review_id=review.pk)
-    ctx = {"plan": plan, "person": engineer, "form": form, "quarter": quarter_display(quarter)}
+    ctx = {"plan": plan, "person": engineer, "form": form, "quarter": Quarter.parse(quarter)}
     return render(request, "growth/review_form.html", ctx)
 
 
 @login_required
-def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = get_object_or_404(
-        QuarterlyReview.objects.select_related("plan__engineer", "submitted_by"), pk=review_id
-    )
-    if not Person.objects.visible_to(request.user).filter(pk=review.plan.engineer_id).exists():
-        raise Http404("No review found.")
+@require_GET
+def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
+    review = get_review_for_user(request, review_id)
     ctx = {
         "review": review,
         "plan": review.plan,
         "person": review.plan.engineer,
         "snapshot": snapshot_for_display(review.snapshot),
-        "quarter": quarter_display(review.quarter),
+        "quarter": review.period,
     }
     return render(request, "growth/review_detail.html", ctx)
 
 
 @login_required
-def review_compare(request: HttpRequest, person_id: int) -> HttpResponse:
-    plan = _get_plan_for_user(request, person_id)
+@require_GET
+def review_compare(request: AuthedRequest, person_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request, person_id)
     reviews = list(plan.reviews.only("pk", "plan", "quarter"))
-    choices = [(str(r.pk), f"{quarter_display(r.quarter)} review") for r in reviews]
+    choices = [(str(r.pk), f"{r.period} review") for r in reviews]
     choices.append((CURRENT, "Current plan"))
     form = CompareForm(request.GET or None, choices=choices)
     ctx = {"plan": plan, "person": plan.engineer, "form": form, "reviews": reviews}
@@ -98,7 +94,7 @@ def review_compare(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "growth/review_compare.html", ctx)
 
 
-def _bad_compare(request: HttpRequest, ctx: dict, known_ids: set[str]) -> HttpResponse:
+def _bad_compare(request: AuthedRequest, ctx: dict, known_ids: set[str]) -> HttpResponse:
     # A review id that is not this plan's answers 404, like any out-of-reach object;
     # a missing or malformed choice gets a 400 page that still offers the chooser.
     for key in ("a", "b"):

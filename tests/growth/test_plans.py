@@ -299,7 +299,8 @@ def test_plan_edit_after_save_coach_points_out_vague_wording(client, org):
     )
 
     assertContains(response, "Your growth plan is saved.")
-    assertContains(response, "Coach: “more impact”")
+    assertContains(response, "Coach on “What do you want to be able to do in 12 months")
+    assertContains(response, "“more impact”")
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from growth.models import (
     Transition,
 )
 from growth.review_services import ReviewAlreadySubmitted, submit_quarterly_review
+from growth.rules import PlanRights
 from tests.conftest import make_person
 
 TODAY = date(2026, 9, 20)
@@ -557,6 +558,43 @@ def test_compare_marks_word_changes_and_status_changes(client, org):
     assertContains(response, '<th scope="col">Q4 2026 review</th>', html=True)
 
 
+def test_compare_shows_support_commitment_changes(client, org):
+    plan = make_plan(org.engineer)
+    changed = SupportCommitment.objects.create(
+        plan=plan,
+        manager=org.manager,
+        kind=SupportCommitment.Kind.FEEDBACK,
+        description="Review every experiment design before the run",
+        due_date=date(2026, 10, 15),
+    )
+    SupportCommitment.objects.create(
+        plan=plan,
+        manager=org.manager,
+        kind=SupportCommitment.Kind.EXPOSURE,
+        description="Invite Eli to the launch reviews",
+        due_date=date(2026, 11, 1),
+    )
+    first = submit(plan, org.engineer)
+    changed.description = "Review every ablation before the run"
+    changed.status = SupportCommitment.Status.DONE
+    changed.save()
+    with time_machine.travel("2026-12-28 10:00 +00:00", tick=False):
+        second = submit(plan, org.engineer)
+    client.force_login(org.manager)
+
+    response = client.get(compare_url(org.engineer), {"a": first.pk, "b": second.pk})
+
+    assert response.status_code == 200
+    # Only the commitments section counts: the same words elsewhere prove nothing.
+    commitments = response.content.decode().split('id="commitments-heading"')[1]
+    assert '<span class="badge badge-warn">Changed</span>' in commitments
+    assert "<del>experiment design</del>" in commitments
+    assert "<ins>ablation</ins>" in commitments
+    assert "Open → Done" in commitments
+    assert '<span class="badge">Unchanged</span>' in commitments
+    assert "Invite Eli to the launch reviews" in commitments
+
+
 def test_compare_a_quarter_with_the_current_plan(client, org):
     plan = make_plan(org.engineer)
     review = submit(plan, org.engineer)
@@ -626,7 +664,8 @@ def test_compare_plan_without_plan_or_out_of_scope_is_404(client, org):
 def render_panel(plan: GrowthPlan, can_review: bool) -> str:
     from django.template.loader import render_to_string
 
-    context = {"plan": plan, "person": plan.engineer, "can_review": can_review}
+    rights = PlanRights(edit_plan=False, commit_support=False, submit_review=can_review)
+    context = {"plan": plan, "person": plan.engineer, "rights": rights}
     return render_to_string("growth/_reviews_panel.html", context)
 
 
@@ -755,7 +794,8 @@ def test_review_detail_and_compare_queries_are_flat(client, org):
         )
 
     assert counts[0] == counts[1]
-    assert counts[0] == (5, 6, 8)
+    # the review detail fetches the review and checks its scope in one query
+    assert counts[0] == (4, 6, 8)
 
 
 def test_review_form_queries_are_flat(client, org):
