@@ -2,7 +2,9 @@
 
 `seed_demo_org()` builds it and is safe to run again: people and teams are
 looked up by email and name, and rows that already exist are left as they
-are (so a demo someone has been editing is never reset under them).
+are (so a demo someone has been editing is never reset under them). Feature
+apps seed their own demo data for these people (growth/demo.py); the
+`seed_demo` command (home/) calls the seeders in order.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ class DemoLogin:
     role: str
 
 
+@dataclass(frozen=True)
+class DemoOrg:
+    people: dict[str, Person]  # by email, whether created now or before
+    teams: dict[str, Team]  # by name
+    created: int  # people created by this run
+
+
 DIRECTOR = DemoPerson("Dana Okafor", Level.STAFF, 31, email="director@example.com")
 ADMIN = DemoPerson("Ines Moreau", Level.SENIOR, 16, email="admin@example.com")
 
@@ -53,7 +62,8 @@ MANAGERS: list[tuple[DemoPerson, list[DemoPerson]]] = [
         [
             DemoPerson("Leo Fischer", Level.MID, 8, RAG, email="engineer@example.com"),
             DemoPerson("Amara Nwosu", Level.JUNIOR, 3, RAG),
-            DemoPerson("Rahul Iyer", Level.SENIOR, 38, RAG),
+            # The stagnating senior of the growth demo: over four years at level.
+            DemoPerson("Rahul Iyer", Level.SENIOR, 50, RAG),
             DemoPerson("Sofia Marchetti", Level.MID, 28, RAG),
             DemoPerson("Chen Wei", Level.JUNIOR, 15, RAG),
             DemoPerson("Hannah Berg", Level.STAFF, 44, RAG),
@@ -117,8 +127,8 @@ def _months_ago(today: date, months: int) -> date:
 
 
 @transaction.atomic
-def seed_demo_org() -> dict:
-    """Create the demo org if missing. Returns its people (by email), teams and logins."""
+def seed_demo_org() -> DemoOrg:
+    """Create the demo people and teams that are missing; never change existing ones."""
     today = timezone.localdate()
     # Argon2 is deliberately slow: hash once and share the hash.
     password = make_password(DEMO_PASSWORD)
@@ -151,4 +161,4 @@ def seed_demo_org() -> dict:
             add(engineer_spec, manager)
     # Superuser too, so the Django admin works for people ops.
     add(ADMIN, None, is_staff=True, is_superuser=True)
-    return {"people": people, "teams": teams, "logins": LOGINS, "created": created}
+    return DemoOrg(people=people, teams=teams, created=created)

@@ -1,12 +1,21 @@
 """Demo growth plans for the demo org (accounts/demo.py), in the states worth seeing.
 
-`seed_growth_demo()` is safe to run again: a person who already has a plan is
-left alone, so a demo someone has been clicking around in is never reset.
-Dates are relative to the day of seeding so the demo never looks stale.
+`seed_growth_demo(people)` is safe to run again: a person who already has a plan
+is left alone, so a demo someone has been clicking around in is never reset.
+It only reads people; their levels and dates are the org seeder's.
+
+Everything goes through the same services as the pages (growth/services.py,
+growth/review_services.py), with the right person acting, so the demo's history,
+snapshots and review dates read exactly like real ones. Those services take an
+optional `at`: the demo passes past moments, relative to the day of seeding so
+the demo never looks stale. A plan's first review is due one quarter after it
+starts (as for any plan), so each story starts its plan a quarter before the
+review it needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -14,115 +23,178 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Person
-from growth.history import record_change
 from growth.models import (
     Experiment,
     GrowthPlan,
     QuarterlyReview,
     SupportCommitment,
     Transition,
-    quarter_label,
 )
-from growth.review_services import quarter_display, review_snapshot
+from growth.review_services import (
+    ABANDONED,
+    COMPLETED,
+    NO_PROGRESS,
+    PROGRESSING,
+    submit_quarterly_review,
+)
+from growth.services import (
+    REVIEW_INTERVAL,
+    add_support_commitment,
+    close_experiment,
+    create_experiment,
+    save_plan,
+    update_experiment,
+    update_support_commitment,
+)
 
 ENGINEER = "engineer@example.com"  # Leo, mid: active plan, review due next week
 FRESH = "amara.nwosu@example.com"  # junior, three months in: a plan with no experiments yet
 OVERDUE = "sofia.marchetti@example.com"  # mid: review overdue
 REVIEWED = "chen.wei@example.com"  # junior: two past quarterly reviews to compare
-STAGNATING = "rahul.iyer@example.com"  # senior for 4+ years, no progress
-
-STAGNATING_YEARS = 4
+STAGNATING = "rahul.iyer@example.com"  # senior for 4+ years (accounts/demo.py), no progress
 
 
 class _Seeder:
-    def __init__(self, today: date) -> None:
-        self.today = today
+    """The services, called as the engineer or their manager would, on a given day."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.today = timezone.localdate(now)
         self.transitions = {t.from_level: t for t in Transition.objects.all()}
 
-    def plan(self, person: Person, *, aspiration: str, gap: str, due: date) -> GrowthPlan:
-        plan = GrowthPlan.objects.create(
-            engineer=person,
-            transition=self.transitions.get(person.level),
+    @staticmethod
+    def manager_of(engineer: Person) -> Person:
+        # seed_growth_demo only seeds people who have a manager.
+        assert engineer.manager is not None
+        return engineer.manager
+
+    def on(self, day: date, hour: int = 10) -> datetime:
+        """A moment on `day`, never later than now."""
+        return min(timezone.make_aware(datetime.combine(day, time(hour))), self.now)
+
+    def plan(self, engineer: Person, started: date, *, aspiration: str, gap: str) -> GrowthPlan:
+        """The engineer starts their plan; its first review is due a quarter later."""
+        return save_plan(
+            engineer=engineer,
+            actor=engineer,
+            version=0,
             aspiration=aspiration,
             gap=gap,
-            next_review_due=due,
+            transition=self.transitions.get(engineer.level),
+            at=self.on(started),
         )
-        self._log(plan, person, "plan", plan.pk, "created", "Started the growth plan")
-        return plan
 
-    def experiment(self, plan: GrowthPlan, hypothesis: str, **fields) -> Experiment:
-        fields.setdefault("status", Experiment.Status.PLANNED)
-        fields.setdefault("due_date", self.today + timedelta(days=45))
-        experiment = Experiment.objects.create(
-            plan=plan, hypothesis=hypothesis, position=plan.experiments.count(), **fields
+    def edit_plan(self, plan: GrowthPlan, day: date, *, aspiration: str, gap: str) -> GrowthPlan:
+        return save_plan(
+            engineer=plan.engineer,
+            actor=plan.engineer,
+            version=plan.version,
+            aspiration=aspiration,
+            gap=gap,
+            transition=plan.transition,
+            at=self.on(day),
         )
-        summary = f"Added experiment “{hypothesis[:80]}”"
-        self._log(plan, plan.engineer, "experiment", experiment.pk, "created", summary)
-        return experiment
 
-    def commitment(self, plan: GrowthPlan, kind: str, description: str, **fields):
-        fields.setdefault("due_date", self.today + timedelta(days=30))
-        commitment = SupportCommitment.objects.create(
-            plan=plan, manager=plan.engineer.manager, kind=kind, description=description, **fields
+    def experiment(
+        self,
+        plan: GrowthPlan,
+        day: date,
+        hypothesis: str,
+        *,
+        what_to_try: str,
+        success_signal: str,
+        due_date: date,
+    ) -> Experiment:
+        return create_experiment(
+            plan=plan,
+            actor=plan.engineer,
+            hypothesis=hypothesis,
+            what_to_try=what_to_try,
+            success_signal=success_signal,
+            due_date=due_date,
+            at=self.on(day),
         )
-        summary = f"Committed to “{description[:80]}”"
-        self._log(plan, plan.engineer.manager, "commitment", commitment.pk, "created", summary)
-        return commitment
 
-    def past_review(
+    def start(self, experiment: Experiment, day: date) -> Experiment:
+        """Planned → running, through the experiment's edit form."""
+        return update_experiment(
+            experiment=experiment,
+            actor=experiment.plan.engineer,
+            version=experiment.version,
+            hypothesis=experiment.hypothesis,
+            what_to_try=experiment.what_to_try,
+            success_signal=experiment.success_signal,
+            due_date=experiment.due_date,
+            status=Experiment.Status.RUNNING,
+            learned=experiment.learned,
+            at=self.on(day),
+        )
+
+    def close(self, experiment: Experiment, day: date, status: str, learned: str) -> Experiment:
+        return close_experiment(
+            experiment=experiment,
+            actor=experiment.plan.engineer,
+            version=experiment.version,
+            status=status,
+            learned=learned,
+            at=self.on(day),
+        )
+
+    def commit(
+        self, plan: GrowthPlan, day: date, kind: str, description: str, *, due_date: date
+    ) -> SupportCommitment:
+        return add_support_commitment(
+            plan=plan,
+            manager=self.manager_of(plan.engineer),
+            kind=kind,
+            description=description,
+            due_date=due_date,
+            at=self.on(day),
+        )
+
+    def commitment_status(
+        self, commitment: SupportCommitment, day: date, status: str
+    ) -> SupportCommitment:
+        return update_support_commitment(
+            commitment=commitment,
+            actor=commitment.manager,
+            version=commitment.version,
+            kind=commitment.kind,
+            description=commitment.description,
+            due_date=commitment.due_date,
+            status=status,
+            at=self.on(day),
+        )
+
+    def review(
         self,
         plan: GrowthPlan,
         *,
-        due: date,
         by: Person,
         progress: dict[Experiment, tuple[str, str]],
-        **texts: str,
+        what_changed: str,
+        next_quarter: str,
+        manager_note: str = "",
     ) -> QuarterlyReview:
-        """A review as if submitted on its due date: the snapshot is the plan as it is now."""
-        by_id = {e.pk: entry for e, entry in progress.items()}
-        snapshot = review_snapshot(
-            plan,
-            experiments=None,
-            progress=by_id,
-            due=due,
-            submitted_by=by,
-            submitted_on=due,
-            texts=texts,
-        )
-        submitted_at = timezone.make_aware(datetime.combine(due, time(16, 0)))
-        review = QuarterlyReview.objects.create(
+        """The review, submitted on the afternoon of its due date."""
+        return submit_quarterly_review(
             plan=plan,
-            quarter=quarter_label(due),
-            due_date=due,
-            submitted_at=submitted_at,
             submitted_by=by,
-            made_progress=snapshot["review"]["made_progress"],
-            snapshot=snapshot,
-            what_changed=texts["what_changed"],
-            next_quarter=texts["next_quarter"],
-            manager_note=texts.get("manager_note", ""),
+            what_changed=what_changed,
+            next_quarter=next_quarter,
+            manager_note=manager_note,
+            progress={experiment.pk: entry for experiment, entry in progress.items()},
+            at=self.on(plan.next_review_due, hour=16),
         )
-        summary = f"Submitted the {quarter_display(review.quarter)} quarterly review"
-        self._log(plan, by, "review", review.pk, "submitted", summary, at=submitted_at)
-        return review
-
-    def _log(self, plan, actor, subject, subject_id, action, summary, at=None) -> None:
-        change = record_change(
-            plan=plan,
-            actor=actor,
-            subject=subject,
-            subject_id=subject_id,
-            action=action,
-            summary=summary,
-        )
-        if at is not None:
-            change.at = at
-            change.save(update_fields=["at"])
 
 
 def _active_plan_due_next_week(s: _Seeder, leo: Person) -> None:
+    # Started a quarter before the review due next week. (A quarter back and
+    # forth from a 29th-31st can land a few days short: due in 4 to 7 days.)
+    started = s.today + timedelta(days=7) - REVIEW_INTERVAL
     plan = s.plan(
         leo,
+        started,
         aspiration=(
             "Take a retrieval model from notebook to production myself: set a latency "
             "budget, define the failure modes and put monitoring on them."
@@ -131,196 +203,216 @@ def _active_plan_due_next_week(s: _Seeder, leo: Person) -> None:
             "I have never owned a model in production. I hand off at evaluation and "
             "have not written an alert or a rollback plan."
         ),
-        due=s.today + timedelta(days=7),
     )
-    s.experiment(
+    budget = s.experiment(
         plan,
+        started + timedelta(days=2),
         "Writing the latency budget before training changes which model I pick",
         what_to_try="Write a p95 budget for the reranker before the next training run",
         success_signal="The model choice in the design doc cites the budget",
         due_date=s.today - timedelta(days=20),
-        status=Experiment.Status.DONE,
-        learned=(
-            "The budget ruled out the largest reranker on day one; a distilled one met "
-            "it with 1.5 points less recall."
-        ),
-        closed_on=s.today - timedelta(days=18),
     )
-    s.experiment(
+    launch = s.commit(
         plan,
+        started + timedelta(days=3),
+        SupportCommitment.Kind.PROJECT,
+        "Leo owns the reranker launch end to end, including on-call for its first two weeks",
+        due_date=s.today + timedelta(days=30),
+    )
+    premortem = s.experiment(
+        plan,
+        started + timedelta(days=5),
         "Listing failure modes before launch catches at least one real incident early",
         what_to_try="Run a pre-mortem for the reranker with the serving team",
         success_signal="An alert from the pre-mortem list fires before users notice",
         due_date=s.today + timedelta(days=25),
-        status=Experiment.Status.RUNNING,
+    )
+    budget = s.start(budget, started + timedelta(days=6))
+    s.commitment_status(launch, started + timedelta(days=30), SupportCommitment.Status.IN_PROGRESS)
+    s.start(premortem, s.today - timedelta(days=15))
+    s.close(
+        budget,
+        s.today - timedelta(days=18),
+        Experiment.Status.DONE,
+        "The budget ruled out the largest reranker on day one; a distilled one met "
+        "it with 1.5 points less recall.",
     )
     s.experiment(
         plan,
+        s.today - timedelta(days=10),
         "Owning the rollback plan makes the launch review shorter",
         what_to_try="Write and rehearse the rollback for the reranker launch",
         success_signal="The launch review signs off the rollback without changes",
         due_date=s.today + timedelta(days=60),
     )
-    s.commitment(
+    s.commit(
         plan,
-        SupportCommitment.Kind.PROJECT,
-        "Leo owns the reranker launch end to end, including on-call for its first two weeks",
-        status=SupportCommitment.Status.IN_PROGRESS,
-    )
-    s.commitment(
-        plan,
+        s.today - timedelta(days=10),
         SupportCommitment.Kind.EXPOSURE,
         "Invite Leo to the serving team's incident reviews this quarter",
+        due_date=s.today + timedelta(days=30),
     )
 
 
 def _fresh_plan(s: _Seeder, amara: Person) -> None:
     s.plan(
         amara,
+        s.today,
         aspiration=(
             "Design an ablation on my own that isolates one variable and that a reviewer "
             "accepts without asking for a rerun."
         ),
         gap="I change several settings per run and report a single seed.",
-        due=s.today + relativedelta(months=3),
     )
 
 
 def _overdue_review(s: _Seeder, sofia: Person) -> None:
+    started = s.today - timedelta(days=12) - REVIEW_INTERVAL  # review due 12 days ago
     plan = s.plan(
         sofia,
+        started,
         aspiration="Run the evaluation pipeline for a production model, alerts included.",
         gap="My evaluations stop at offline metrics; nobody is paged when they drift.",
-        due=s.today - timedelta(days=12),
     )
-    s.experiment(
+    drift = s.experiment(
         plan,
+        started + timedelta(days=5),
         "Drift alerts on the top three features catch a regression before the weekly report",
         what_to_try="Add drift monitors to the ranking features",
         success_signal="An alert links to a real regression",
         due_date=s.today + timedelta(days=10),
-        status=Experiment.Status.RUNNING,
     )
-    s.commitment(
+    s.commit(
         plan,
+        started + timedelta(days=7),
         SupportCommitment.Kind.FEEDBACK,
         "Review Sofia's monitoring design before it ships",
         due_date=s.today - timedelta(days=5),
     )
+    s.start(drift, started + timedelta(days=20))
 
 
 def _two_past_reviews(s: _Seeder, chen: Person) -> None:
-    first_due = s.today - relativedelta(months=5)
-    second_due = first_due + relativedelta(months=3)
+    started = s.today - relativedelta(months=5) - REVIEW_INTERVAL  # first review 5 months ago
     plan = s.plan(
         chen,
+        started,
         aspiration="Design ablations for retrieval models that isolate one variable at a time.",
         gap="I change the retriever and the prompt in the same run.",
-        due=first_due,
     )
+    first_due = plan.next_review_due
     seeds = s.experiment(
         plan,
+        started + timedelta(days=3),
         "Three seeds per configuration show whether a gain is real",
         what_to_try="Run every retrieval ablation with three seeds",
         success_signal="Every result table reports variance",
         due_date=first_due + timedelta(days=30),
-        status=Experiment.Status.RUNNING,
     )
     prompt = s.experiment(
         plan,
+        started + timedelta(days=4),
         "Freezing the prompt makes retriever comparisons fair",
         what_to_try="Pin the prompt template while comparing retrievers",
         success_signal="Two retrievers compared with only the retriever changed",
         due_date=first_due + timedelta(days=60),
     )
-    s.past_review(
+    seeds = s.start(seeds, started + timedelta(days=10))
+    s.review(
         plan,
-        due=first_due,
         by=chen,
-        progress={seeds: ("progressing", "Two of five ablations done"), prompt: ("none", "")},
+        progress={
+            seeds: (PROGRESSING, "Two of five ablations done"),
+            prompt: (NO_PROGRESS, ""),
+        },
         what_changed="I run three seeds now, and report the spread.",
         next_quarter="Finish the seed runs; start pinning the prompt.",
     )
     # The plan moves on between the two reviews, so comparing them shows something.
-    plan.aspiration = (
-        "Design ablations for ranking models that isolate one variable at a time, "
-        "with baselines chosen before the first run."
-    )
-    plan.gap = "I change one variable at a time now, but pick baselines after seeing results."
-    plan.next_review_due = second_due
-    plan.save()
-    s._log(plan, chen, "plan", plan.pk, "updated", "Rewrote the aspiration and the gap")
-    Experiment.objects.filter(pk=seeds.pk).update(
-        status=Experiment.Status.DONE,
-        learned="Half of last quarter's 'gains' were inside seed variance.",
-        closed_on=second_due - timedelta(days=20),
-    )
-    Experiment.objects.filter(pk=prompt.pk).update(
-        status=Experiment.Status.ABANDONED,
-        learned="The team moved to a fixed prompt anyway.",
-        closed_on=second_due - timedelta(days=40),
-    )
-    s.experiment(
+    second_due = plan.next_review_due
+    plan = s.edit_plan(
         plan,
+        first_due + timedelta(days=14),
+        aspiration=(
+            "Design ablations for ranking models that isolate one variable at a time, "
+            "with baselines chosen before the first run."
+        ),
+        gap="I change one variable at a time now, but pick baselines after seeing results.",
+    )
+    prompt = s.close(
+        prompt,
+        second_due - timedelta(days=40),
+        Experiment.Status.ABANDONED,
+        "The team moved to a fixed prompt anyway.",
+    )
+    seeds = s.close(
+        seeds,
+        second_due - timedelta(days=20),
+        Experiment.Status.DONE,
+        "Half of last quarter's 'gains' were inside seed variance.",
+    )
+    baselines = s.experiment(
+        plan,
+        second_due - timedelta(days=15),
         "Choosing baselines before the first run stops me moving the goalposts",
         what_to_try="Write the baselines into the experiment doc before running",
         success_signal="No baseline changes after results come in",
         due_date=s.today + timedelta(days=40),
-        status=Experiment.Status.RUNNING,
     )
-    s.past_review(
+    baselines = s.start(baselines, second_due - timedelta(days=10))
+    s.review(
         plan,
-        due=second_due,
-        by=chen.manager,
-        progress={seeds: ("completed", "Variance now in every table")},
+        by=s.manager_of(chen),
+        progress={
+            seeds: (COMPLETED, "Variance now in every table"),
+            prompt: (ABANDONED, "The team fixed the prompt for everyone"),
+            baselines: (PROGRESSING, "Baselines written down for two ablations"),
+        },
         what_changed="Seed variance is reported everywhere; the prompt experiment was dropped.",
         next_quarter="Baselines chosen before the first run, for every ablation.",
         manager_note="Chen presented the seed-variance finding at the team review.",
     )
-    plan.next_review_due = second_due + relativedelta(months=3)
-    plan.save(update_fields=["next_review_due"])
 
 
 def _stagnating_senior(s: _Seeder, rahul: Person) -> None:
-    long_ago = s.today - relativedelta(years=STAGNATING_YEARS, months=2)
-    if rahul.level_since > long_ago:
-        # The demo org's dates are months-based; a stagnating senior needs years.
-        rahul.level_since = long_ago
-        rahul.save(update_fields=["level_since"])
-    first_due = s.today - relativedelta(months=5)
+    started = s.today - relativedelta(months=5) - REVIEW_INTERVAL  # first review 5 months ago
     plan = s.plan(
         rahul,
+        started,
         aspiration="Lead the cross-team retrieval roadmap.",
         gap="I am not in the rooms where the roadmap is decided.",
-        due=first_due,
     )
+    first_due = plan.next_review_due
     stale = s.experiment(
         plan,
+        started + timedelta(days=10),
         "Writing a one-page proposal gets me into the roadmap review",
         what_to_try="Write a proposal for shared retrieval infrastructure",
         success_signal="Invited to present it at the roadmap review",
         due_date=first_due - timedelta(days=30),
     )
-    s.past_review(
+    s.review(
         plan,
-        due=first_due,
-        by=rahul.manager,
-        progress={stale: ("none", "Not started")},
+        by=s.manager_of(rahul),
+        progress={stale: (NO_PROGRESS, "Not started")},
         what_changed="Nothing moved: on-call and the migration took the quarter.",
         next_quarter="Write the proposal.",
         manager_note="Protect two afternoons a month for the proposal.",
     )
-    second_due = first_due + relativedelta(months=3)
-    s.past_review(
+    s.commit(
         plan,
-        due=second_due,
+        first_due + timedelta(days=2),
+        SupportCommitment.Kind.EXPOSURE,
+        "Bring Rahul to the next roadmap review as an observer",
+        due_date=first_due + timedelta(days=45),
+    )
+    s.review(
+        plan,
         by=rahul,
-        progress={stale: ("none", "Still not started")},
+        progress={stale: (NO_PROGRESS, "Still not started")},
         what_changed="The proposal is still a heading.",
         next_quarter="Write the proposal.",
     )
-    plan.next_review_due = second_due + relativedelta(months=3)
-    plan.save(update_fields=["next_review_due"])
 
 
 SEEDERS = [
@@ -333,11 +425,9 @@ SEEDERS = [
 
 
 @transaction.atomic
-def seed_growth_demo() -> dict:
-    """Add the demo growth plans to the demo org. Returns how many plans were created."""
-    seeder = _Seeder(timezone.localdate())
-    emails = [email for email, _ in SEEDERS]
-    people = {p.email: p for p in Person.objects.filter(email__in=emails).select_related("manager")}
+def seed_growth_demo(people: Mapping[str, Person]) -> int:
+    """Add the demo growth plans for `people` (by email). Returns how many it created."""
+    seeder = _Seeder(timezone.now())
     with_plan = set(
         GrowthPlan.objects.filter(engineer__in=people.values()).values_list(
             "engineer__email", flat=True
@@ -346,9 +436,10 @@ def seed_growth_demo() -> dict:
     created = 0
     for email, seed in SEEDERS:
         person = people.get(email)
-        # Missing: the demo org was not loaded. Planned already: leave it alone.
-        if person is None or email in with_plan:
+        # Not in the demo org, planned already, or (edited to) without a manager
+        # to support and review with: leave them alone.
+        if person is None or email in with_plan or person.manager_id is None:
             continue
         seed(seeder, person)
         created += 1
-    return {"created": created}
+    return created

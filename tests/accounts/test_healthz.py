@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connections
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,24 @@ def test_healthz_answers_over_http_when_ssl_redirect_is_on(client, settings):
     assert health.status_code == 200
     assert login.status_code == 301
     assert login["Location"] == "https://testserver/accounts/login/"
+
+
+def test_healthz_database_down_is_503_naming_the_database(client, settings, monkeypatch):
+    settings.REDIS_URL = ""
+    database = connections["default"]
+
+    def unreachable(*args, **kwargs):
+        # The driver's own error (sqlite3 or psycopg), raised where the real one
+        # would be; Django turns it into django.db.OperationalError on the way up.
+        raise database.Database.OperationalError("could not connect to server")
+
+    monkeypatch.setattr(database, "create_cursor", unreachable)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "error: OperationalError"}
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_healthz_refuses_post(client):

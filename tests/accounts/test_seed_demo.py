@@ -1,45 +1,62 @@
+"""accounts/demo.py: the demo org's people and teams. The command is tested in tests/home/."""
+
 from __future__ import annotations
 
-from datetime import timedelta
-from io import StringIO
+from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
-from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.demo import seed_demo_org
 from accounts.models import Level, Person, Team
-from tests.conftest import make_person
+from accounts.roles import roles_for
 
 pytestmark = pytest.mark.django_db
 
+PERSON_FIELDS = (
+    "email",
+    "name",
+    "level",
+    "level_since",
+    "manager_id",
+    "team_id",
+    "password",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
 
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
+
+def roles(rf, person: Person):
+    request = rf.get("/")
+    request.user = person
+    return roles_for(request)
 
 
-def test_seed_demo_creates_the_demo_logins_with_their_roles():
-    seed()
+def people_rows() -> list[tuple]:
+    return list(Person.objects.order_by("email").values_list(*PERSON_FIELDS))
+
+
+def test_seed_demo_org_creates_the_demo_logins_with_their_roles(rf):
+    seed_demo_org()
 
     director = Person.objects.get(email="director@example.com")
     manager = Person.objects.get(email="manager@example.com")
     engineer = Person.objects.get(email="engineer@example.com")
     admin = Person.objects.get(email="admin@example.com")
-    assert director.is_director()
+    assert roles(rf, director).director
     assert manager.manager == director
-    assert manager.is_manager()
+    assert roles(rf, manager).manager
     assert engineer.manager == manager
-    assert not engineer.is_manager()
+    assert not roles(rf, engineer).manager
     assert admin.is_staff and admin.is_superuser
-    assert not admin.is_manager()
+    assert not roles(rf, admin).manager
     assert not director.is_staff and not manager.is_staff and not engineer.is_staff
 
 
-def test_seed_demo_builds_a_realistic_org():
-    seed()
+def test_seed_demo_org_builds_a_realistic_org():
+    org = seed_demo_org()
 
     director = Person.objects.get(email="director@example.com")
     managers = Person.objects.filter(manager=director)
@@ -52,10 +69,12 @@ def test_seed_demo_builds_a_realistic_org():
     )
     # Everyone but people ops sits in the director's tree.
     assert Person.objects.subtree_of(director.pk).count() == Person.objects.count() - 1
+    assert org.created == len(org.people) == Person.objects.count()
+    assert set(org.people) == set(Person.objects.values_list("email", flat=True))
 
 
-def test_seed_demo_varies_time_at_level():
-    seed()
+def test_seed_demo_org_varies_time_at_level():
+    seed_demo_org()
 
     today = timezone.localdate()
     since = list(Person.objects.values_list("level_since", flat=True))
@@ -63,53 +82,65 @@ def test_seed_demo_varies_time_at_level():
     assert any(d < today - timedelta(days=3 * 365) for d in since)
 
 
-def test_seed_demo_twice_changes_nothing():
-    seed()
-    before = list(Person.objects.values_list("email", "name", "level", "manager_id", "team_id"))
+def test_seed_demo_org_twice_changes_nothing():
+    seed_demo_org()
+    before = people_rows()
     teams_before = Team.objects.count()
 
-    output = seed()
+    again = seed_demo_org()
 
-    after = list(Person.objects.values_list("email", "name", "level", "manager_id", "team_id"))
-    assert after == before
+    assert people_rows() == before
     assert Team.objects.count() == teams_before
-    assert "(0 new)" in output
+    assert again.created == 0
+    assert len(again.people) == len(before)
 
 
-def test_seed_demo_if_empty_adds_nothing_when_people_exist():
-    make_person("someone@example.com", "Someone Already")
-
-    output = seed("--if-empty")
-
-    assert list(Person.objects.values_list("email", flat=True)) == ["someone@example.com"]
-    assert Team.objects.count() == 0
-    assert "demo org not loaded" in output
-
-
-def test_seed_demo_if_empty_seeds_an_empty_database():
-    seed("--if-empty")
-
-    assert Person.objects.filter(email="director@example.com").exists()
-
-
-@pytest.mark.parametrize(
-    "email",
-    ["director@example.com", "manager@example.com", "engineer@example.com", "admin@example.com"],
-)
-def test_seed_demo_password_signs_in_demo_login(rf, email):
-    output = seed()
-
-    assert email in output
-    assert "trellis-demo" in output
-    request = rf.post("/accounts/login/")
-    assert authenticate(request, username=email, password="trellis-demo") == Person.objects.get(
-        email=email
+def test_seed_demo_org_again_leaves_edited_people_as_they_are():
+    # The demo promises a demo someone has been editing is never reset under them.
+    seed_demo_org()
+    serving = Team.objects.get(name="Serving Infrastructure")
+    tomasz = Person.objects.get(email="tomasz.nowak@example.com")
+    Person.objects.filter(email="engineer@example.com").update(
+        name="Leo Fischer-Berg",
+        level=Level.SENIOR,
+        level_since=date(2025, 2, 1),
+        manager=tomasz,
+        team=serving,
     )
-    assert authenticate(request, username=email, password="wrong-password") is None
+    Person.objects.filter(email="amara.nwosu@example.com").update(manager=None, team=None)
+    Person.objects.filter(email="chen.wei@example.com").update(is_active=False)
+    Person.objects.filter(email="director@example.com").update(password="changed")
+    before = people_rows()
+
+    again = seed_demo_org()
+
+    assert people_rows() == before
+    leo = Person.objects.get(email="engineer@example.com")
+    assert (leo.name, leo.level, leo.manager, leo.team) == (
+        "Leo Fischer-Berg",
+        Level.SENIOR,
+        tomasz,
+        serving,
+    )
+    assert again.created == 0
+    assert again.people["engineer@example.com"].name == "Leo Fischer-Berg"
 
 
-def test_seed_demo_hashes_the_password_once_with_argon2():
-    seed()
+def test_seed_demo_org_recreates_only_a_deleted_person():
+    seed_demo_org()
+    Person.objects.filter(email="hugo.laurent@example.com").delete()
+    others = [row for row in people_rows() if row[0] != "hugo.laurent@example.com"]
+
+    again = seed_demo_org()
+
+    assert again.created == 1
+    assert [row for row in people_rows() if row[0] != "hugo.laurent@example.com"] == others
+    hugo = Person.objects.get(email="hugo.laurent@example.com")
+    assert hugo.manager == Person.objects.get(email="samuel.mensah@example.com")
+
+
+def test_seed_demo_org_hashes_the_password_once_with_argon2():
+    seed_demo_org()
 
     hashes = set(Person.objects.values_list("password", flat=True))
     # One hash shared by everyone: hashing 30 times with Argon2 would be slow.

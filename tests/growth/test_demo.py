@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from datetime import timedelta
-from io import StringIO
+from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from accounts.models import Person
+from accounts.demo import seed_demo_org
+from accounts.models import Level, Person
 from growth.demo import seed_growth_demo
 from growth.models import (
     Experiment,
@@ -23,10 +22,8 @@ from growth.stagnation import assess_stagnation
 pytestmark = pytest.mark.django_db
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seed() -> int:
+    return seed_growth_demo(seed_demo_org().people)
 
 
 def counts() -> dict[str, int]:
@@ -40,16 +37,15 @@ def plan_of(email: str) -> GrowthPlan:
     return GrowthPlan.objects.select_related("engineer").get(engineer__email=email)
 
 
-def test_seed_demo_twice_gives_the_same_growth_data():
-    first_output = seed()
+def test_seed_growth_demo_twice_gives_the_same_growth_data():
+    first = seed()
     before = counts()
 
-    second_output = seed()
+    second = seed()
 
     assert counts() == before
     assert before["GrowthPlan"] == 5
-    assert "Demo growth plans: 5 new." in first_output
-    assert "Demo growth plans: 0 new." in second_output
+    assert (first, second) == (5, 0)
 
 
 def test_seed_growth_demo_leaves_an_edited_plan_alone():
@@ -57,19 +53,44 @@ def test_seed_growth_demo_leaves_an_edited_plan_alone():
     plan = plan_of("engineer@example.com")
     plan.aspiration = "Edited during a demo"
     plan.save()
+    experiment = plan.experiments.get(status="running")
+    experiment.hypothesis = "Edited hypothesis"
+    experiment.status = Experiment.Status.ABANDONED
+    experiment.save()
+    plan.experiments.filter(status="planned").delete()
+    before = counts()
 
-    assert seed_growth_demo() == {"created": 0}
+    assert seed() == 0
 
     plan.refresh_from_db()
+    experiment.refresh_from_db()
     assert plan.aspiration == "Edited during a demo"
+    assert (experiment.hypothesis, experiment.status) == ("Edited hypothesis", "abandoned")
+    assert not plan.experiments.filter(status="planned").exists()
+    assert counts() == before
+
+
+def test_seed_growth_demo_never_writes_to_people():
+    # People are the org seeder's: a demo person edited before the growth demo
+    # existed (or whose plan is not there yet) keeps every edit.
+    people = seed_demo_org().people
+    Person.objects.filter(email="rahul.iyer@example.com").update(
+        level=Level.STAFF, level_since=date(2025, 6, 1), name="Rahul I."
+    )
+    before = list(Person.objects.order_by("pk").values())
+    people = {email: Person.objects.get(pk=p.pk) for email, p in people.items()}
+
+    assert seed_growth_demo(people) == 5
+
+    assert list(Person.objects.order_by("pk").values()) == before
 
 
 def test_seed_growth_demo_without_the_demo_org_does_nothing():
-    assert seed_growth_demo() == {"created": 0}
+    assert seed_growth_demo({}) == 0
     assert GrowthPlan.objects.count() == 0
 
 
-def test_seed_demo_plans_are_in_varied_states():
+def test_seed_growth_demo_plans_are_in_varied_states():
     seed()
     today = timezone.localdate()
 
@@ -77,7 +98,9 @@ def test_seed_demo_plans_are_in_varied_states():
     assert fresh.experiments.count() == 0
 
     active = plan_of("engineer@example.com")
-    assert active.next_review_due == today + timedelta(days=7)
+    # The first review is due a quarter after the plan started; a quarter back
+    # and forth across a short month's end can come out up to three days early.
+    assert today + timedelta(days=4) <= active.next_review_due <= today + timedelta(days=7)
     assert active.review_state == "due"
     assert set(active.experiments.values_list("status", flat=True)) == {
         "running",
@@ -101,7 +124,44 @@ def test_seed_demo_plans_are_in_varied_states():
     assert plan_of("rahul.iyer@example.com").review_state == "scheduled"
 
 
-def test_seed_demo_reviews_show_on_the_demo_homes_and_compare(client):
+def test_seed_growth_demo_history_reads_like_real_history():
+    seed()
+    today = timezone.localdate()
+    chen = plan_of("chen.wei@example.com")
+    first, second = chen.reviews.order_by("due_date")
+    history = list(chen.changes.order_by("at", "pk"))
+
+    # Written by the services, by the people who would have done it, over time.
+    assert history[0].summary == "Started the growth plan"
+    assert history[0].actor == chen.engineer
+    assert timezone.localdate(history[0].at) < today - timedelta(days=7 * 30)
+    assert [c.at for c in history] == sorted(c.at for c in history)
+    assert {(c.subject, c.action) for c in history} >= {
+        ("plan", "created"),
+        ("experiment", "created"),
+        ("experiment", "updated"),
+        ("plan", "updated"),
+        ("experiment", "closed"),
+        ("review", "submitted"),
+    }
+    assert [c.summary for c in history if c.subject == "review"] == [
+        f"Submitted the {first.period} quarterly review",
+        f"Submitted the {second.period} quarterly review",
+    ]
+    # Each review was submitted on its due date, and scheduled the next one.
+    assert timezone.localdate(first.submitted_at) == first.due_date
+    assert timezone.localdate(second.submitted_at) == second.due_date
+    assert (first.submitted_by, second.submitted_by) == (chen.engineer, chen.engineer.manager)
+    assert first.snapshot["review"]["submitted_on"] == first.due_date.isoformat()
+    assert chen.next_review_due > second.due_date > first.due_date
+    assert first.made_progress and second.made_progress
+    # Closing an experiment stamps the day it happened, not the day of seeding.
+    closed = chen.experiments.filter(status__in=["done", "abandoned"])
+    assert closed.count() == 2
+    assert all(first.due_date < e.closed_on < second.due_date for e in closed)
+
+
+def test_seed_growth_demo_reviews_show_on_the_demo_homes_and_compare(client):
     seed()
     manager = Person.objects.get(email="manager@example.com")
     engineer = Person.objects.get(email="engineer@example.com")
@@ -116,6 +176,7 @@ def test_seed_demo_reviews_show_on_the_demo_homes_and_compare(client):
         reverse("growth:review_compare", kwargs={"person_id": chen.engineer_id}),
         {"a": first.pk, "b": second.pk},
     )
+    history = client.get(reverse("growth:plan_history", kwargs={"person_id": chen.engineer_id}))
 
     assertContains(engineer_home, "Your quarterly review is due on")
     assertContains(manager_home, "Sofia Marchetti")
@@ -123,3 +184,5 @@ def test_seed_demo_reviews_show_on_the_demo_homes_and_compare(client):
     assertContains(compare, "<del>retrieval</del>")
     assertContains(compare, "<ins>ranking</ins>")
     assertContains(compare, "Running → Done")
+    assertContains(compare, "Planned → Abandoned")
+    assertContains(history, f"Submitted the {first.period} quarterly review")

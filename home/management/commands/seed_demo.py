@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, LOGINS, seed_demo_org
 from accounts.models import Person
@@ -21,18 +22,18 @@ class Command(BaseCommand):
         if if_empty and Person.objects.exists():
             self.stdout.write("People already exist: demo org not loaded.")
         else:
-            org = seed_demo_org()
-            # Later features add their demo data here, after the org and in
-            # dependency order, each with its own idempotent seeder taking the
-            # org, e.g. `seed_demo_growth(org)`, `seed_demo_retention(org)`.
-            growth = seed_growth_demo()
+            # Each app seeds its own part, in dependency order: the org first, then
+            # what hangs off its people. Every seeder adds only what is missing.
+            with transaction.atomic():
+                org = seed_demo_org()
+                plans_created = seed_growth_demo(org.people)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo org ready: {len(org['people'])} people in {len(org['teams'])} teams"
-                    f" ({org['created']} new)."
+                    f"Demo org ready: {len(org.people)} people in {len(org.teams)} teams"
+                    f" ({org.created} new)."
                 )
             )
-            self.stdout.write(f"Demo growth plans: {growth['created']} new.")
+            self.stdout.write(f"Demo growth plans: {plans_created} new.")
         self._print_logins()
 
     def _print_logins(self) -> None:

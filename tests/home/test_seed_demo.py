@@ -1,0 +1,137 @@
+"""`manage.py seed_demo`: each app's demo seeder in order, then the demo sign-ins."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts.models import Level, Person, Team
+from growth.models import Experiment, GrowthPlan, PlanChange, QuarterlyReview, SupportCommitment
+from tests.conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = [
+    "director@example.com",
+    "manager@example.com",
+    "engineer@example.com",
+    "admin@example.com",
+]
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def everything() -> dict[str, list[tuple]]:
+    """Every demo row, field by field: what seeding again must leave as it is."""
+    return {
+        "people": list(
+            Person.objects.order_by("pk").values_list(
+                "email", "name", "level", "level_since", "manager_id", "team_id", "password"
+            )
+        ),
+        "teams": list(Team.objects.order_by("pk").values_list("name")),
+        "plans": list(
+            GrowthPlan.objects.order_by("pk").values_list(
+                "engineer_id", "aspiration", "gap", "transition_id", "next_review_due", "version"
+            )
+        ),
+        "experiments": list(
+            Experiment.objects.order_by("pk").values_list(
+                "plan_id", "hypothesis", "status", "learned", "due_date", "closed_on", "version"
+            )
+        ),
+        "commitments": list(
+            SupportCommitment.objects.order_by("pk").values_list(
+                "plan_id", "description", "status", "due_date", "version"
+            )
+        ),
+        "reviews": list(QuarterlyReview.objects.order_by("pk").values_list("plan_id", "quarter")),
+        "history": list(PlanChange.objects.order_by("pk").values_list("plan_id", "summary")),
+    }
+
+
+def test_seed_demo_prints_what_it_made_and_the_demo_sign_ins():
+    output = seed()
+
+    people = Person.objects.count()
+    assert f"Demo org ready: {people} people in 4 teams ({people} new)." in output
+    assert "Demo growth plans: 5 new." in output
+    assert "Demo sign-ins" in output
+    assert "  Email                   Role                  Password" in output
+    assert "  engineer@example.com    engineer              trellis-demo" in output
+    assert "  admin@example.com       admin (people ops)    trellis-demo" in output
+
+
+def test_seed_demo_twice_changes_nothing():
+    seed()
+    before = everything()
+
+    output = seed()
+
+    assert everything() == before
+    assert "(0 new)." in output
+    assert "Demo growth plans: 0 new." in output
+    assert "engineer@example.com" in output
+
+
+def test_seed_demo_again_leaves_an_edited_demo_alone():
+    # The demo promises it is never reset under whoever has been clicking around in it.
+    seed()
+    leo = Person.objects.get(email="engineer@example.com")
+    Person.objects.filter(pk=leo.pk).update(
+        name="Leo F.",
+        level=Level.SENIOR,
+        manager=Person.objects.get(email="tomasz.nowak@example.com"),
+        team=Team.objects.get(name="Serving Infrastructure"),
+    )
+    GrowthPlan.objects.filter(engineer=leo).update(aspiration="Edited in the demo", version=7)
+    Experiment.objects.filter(plan__engineer=leo, status="running").update(
+        hypothesis="Edited hypothesis", status="abandoned"
+    )
+    SupportCommitment.objects.filter(plan__engineer=leo).update(status="done")
+    Experiment.objects.filter(plan__engineer__email="sofia.marchetti@example.com").delete()
+    before = everything()
+
+    seed()
+
+    assert everything() == before
+
+
+def test_seed_demo_if_empty_adds_nothing_when_people_exist():
+    make_person("someone@example.com", "Someone Already")
+
+    output = seed("--if-empty")
+
+    assert list(Person.objects.values_list("email", flat=True)) == ["someone@example.com"]
+    assert Team.objects.count() == 0
+    assert GrowthPlan.objects.count() == 0
+    assert "People already exist: demo org not loaded." in output
+    assert "Demo sign-ins" not in output
+
+
+def test_seed_demo_if_empty_seeds_an_empty_database():
+    output = seed("--if-empty")
+
+    assert Person.objects.filter(email="director@example.com").exists()
+    assert GrowthPlan.objects.count() == 5
+    assert "Demo sign-ins" in output
+
+
+@pytest.mark.parametrize("email", LOGINS)
+def test_seed_demo_printed_password_signs_in_demo_login(rf, email):
+    output = seed()
+
+    assert email in output
+    assert "trellis-demo" in output
+    request = rf.post("/accounts/login/")
+    assert authenticate(request, username=email, password="trellis-demo") == Person.objects.get(
+        email=email
+    )
+    assert authenticate(request, username=email, password="wrong-password") is None
