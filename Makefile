@@ -1,15 +1,26 @@
 # Two commands: `make run` and `make test`. Both build .venv from pyproject.toml.
-# python3.11 when it is installed beside another default python3.
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
+# The Pythons every pinned dependency supports (pyproject.toml's requires-python);
+# CI tests the first. PYTHON is the first of python3.11 ... python3.14, then python3,
+# that runs and is one of them (a pyenv shim of a version not selected does not run).
+PYTHON_VERSIONS := 3.11 3.12 3.13 3.14
+PYTHON_SUPPORTED := import sys; sys.exit("%d.%d" % sys.version_info[:2] not in "$(PYTHON_VERSIONS)".split())
+PYTHON ?= $(shell for p in $(addprefix python,$(PYTHON_VERSIONS)) python3; do \
+	$$p -c '$(PYTHON_SUPPORTED)' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 # The development server runs with DEBUG on (development SECRET_KEY, console email).
 DEV_ENV := DEBUG=$${DEBUG:-1}
+# The Nu HTML checker for tests/test_html_valid.py (npm package; runs on Java 17).
+VNU_VERSION := 26.9.27
 
 .PHONY: run test install install-dev lint format clean
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Trellis needs Python 3.11"'
+	@test -n "$(PYTHON)" || { echo "Trellis needs one of Python $(PYTHON_VERSIONS)" \
+		"(CI tests 3.11) and found none. Install one, or set PYTHON=/path/to/python3.x."; exit 1; }
+	@$(PYTHON) -c '$(PYTHON_SUPPORTED)' 2>/dev/null || { echo "PYTHON=$(PYTHON)" \
+		"($$($(PYTHON) -V 2>&1)) cannot build .venv:" \
+		"Trellis needs one of Python $(PYTHON_VERSIONS) (CI tests 3.11)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -21,8 +32,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# Without npm (a bare machine) the HTML check is skipped locally; CI installs npm first.
+$(VENV)/.installed-vnu-$(VNU_VERSION): $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/vnu \
+			vnu-jar@$(VNU_VERSION) && touch $@; \
+	else echo "npm not found: tests/test_html_valid.py will be skipped (CI requires it)."; fi
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(VENV)/.installed-vnu-$(VNU_VERSION)
 
 run: install
 	mkdir -p var/celery-broker/processed
@@ -43,6 +61,8 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-logo
 
 format: install-dev
 	$(BIN)/ruff format .

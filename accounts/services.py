@@ -8,12 +8,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from accounts.models import Level, Person, Team
@@ -299,7 +300,7 @@ def _cycle_errors(
     rows: list[_Row], people: dict[str, Person], first_row: dict[str, int]
 ) -> list[RowError]:
     """Reporting cycles in the org as it would be after the import."""
-    email_of = {person.pk: email for email, person in people.items()}
+    email_of: dict[int | None, str] = {person.pk: email for email, person in people.items()}
     manager_of: dict[str, str | None] = {
         email: email_of.get(person.manager_id) for email, person in people.items()
     }
@@ -338,8 +339,8 @@ def _team_key(name: str) -> str:
 
 def _plan(rows: list[_Row], people: dict[str, Person], teams: dict[str, Team]) -> ImportReport:
     """Count what the import does without doing it, so a dry run reports the same numbers."""
-    email_of = {person.pk: email for email, person in people.items()}
-    team_name_of = {team.pk: key for key, team in teams.items()}
+    email_of: dict[int | None, str] = {person.pk: email for email, person in people.items()}
+    team_name_of: dict[int | None, str] = {team.pk: key for key, team in teams.items()}
     report = ImportReport()
     report.teams_created = len({_team_key(r.team) for r in rows if r.team} - set(teams))
     for row in rows:
@@ -383,7 +384,7 @@ def _write(
                     email=row.email,
                     name=row.name,
                     level=row.level,
-                    level_since=row.level_since,
+                    level_since=cast(date, row.level_since),  # _validate refused empty ones
                     team=teams.get(_team_key(row.team)),
                     # A manager created in this same import has no id yet: set below.
                     manager=people.get(row.manager_email),
@@ -421,7 +422,9 @@ def _apply(row: _Row, people: dict[str, Person], teams: dict[str, Team]) -> list
     }
     changed = []
     for field_name, value in values.items():
-        attname = Person._meta.get_field(field_name).attname  # team -> team_id
+        model_field = Person._meta.get_field(field_name)
+        assert isinstance(model_field, Field)
+        attname = model_field.attname  # team -> team_id
         if getattr(person, attname) != value:
             setattr(person, attname, value)
             changed.append(field_name)

@@ -1,14 +1,16 @@
 """The permission matrix: every URL name × every role → the expected status.
 
-Cases come from each app's `tests/<app>/matrix.py` (see tests/matrix.py for the
-vocabulary); this file collects them and never needs editing for a new view.
-A guard test fails when a URL name has no case, so a view cannot ship without
-a statement of who may reach it.
+Cases come from each app's `tests/<app>/matrix*.py` files (see tests/matrix.py
+for the vocabulary); this file collects them and never needs editing for a new
+view. Guard tests fail when a URL name has no case, or when a URL answers a
+method (GET or POST) that no case sends, so a view cannot ship without a
+statement of who may reach it. A matrix file that fails to import fails the run.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,11 +36,20 @@ EXCLUDED_NAMES = {
 EXCLUDED_CALLBACK_MODULES = ("django.views.static", "django.contrib.staticfiles")
 
 
-def _load_cases() -> list[Case]:
+def _matrix_modules(tests_dir: Path = TESTS_DIR, package: str = "tests") -> list[str]:
+    """Every `<package>/<app>/matrix*.py`, as a module name."""
+    return [
+        f"{package}.{path.parent.name}.{path.stem}"
+        for path in sorted(tests_dir.glob("*/matrix*.py"))
+    ]
+
+
+def _load_cases(tests_dir: Path = TESTS_DIR, package: str = "tests") -> list[Case]:
+    # No try/except: a matrix file that cannot be imported (a renamed model, a
+    # typo) must stop the run, not quietly take its cases out of it.
     cases: list[Case] = []
-    for path in sorted(TESTS_DIR.glob("*/matrix.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.matrix")
-        cases.extend(module.CASES)
+    for name in _matrix_modules(tests_dir, package):
+        cases.extend(importlib.import_module(name).CASES)
     return cases
 
 
@@ -93,3 +104,91 @@ def test_matrix_cases_name_real_urls():
     names = set(_url_names(get_resolver().url_patterns))
 
     assert sorted({case.url_name for case in CASES} - names) == []
+
+
+def test_matrix_case_ids_are_unique():
+    ids = [case.id for case in CASES]
+
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_every_matrix_file_is_collected():
+    on_disk = {
+        ".".join(path.relative_to(TESTS_DIR.parent).with_suffix("").parts)
+        for path in TESTS_DIR.rglob("matrix*.py")
+    } - {"tests.matrix"}  # the vocabulary, not cases
+
+    assert "tests.growth.matrix_reviews" in on_disk  # the walk itself works
+    assert sorted(on_disk - set(_matrix_modules())) == []
+
+
+@pytest.fixture
+def matrix_package(tmp_path, monkeypatch):
+    """A throwaway `matrixprobe/app/` package on sys.path to write matrix files into."""
+    app = tmp_path / "matrixprobe" / "app"
+    app.mkdir(parents=True)
+    (app.parent / "__init__.py").write_text("")
+    (app / "__init__.py").write_text("")
+    (app / "matrix.py").write_text("CASES = ['plan case']\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield app
+    for name in [name for name in sys.modules if name.partition(".")[0] == "matrixprobe"]:
+        del sys.modules[name]
+
+
+def test_load_cases_reads_every_matrix_file(matrix_package):
+    (matrix_package / "matrix_reviews.py").write_text("CASES = ['review case']\n")
+
+    cases = _load_cases(matrix_package.parent, "matrixprobe")
+
+    assert cases == ["plan case", "review case"]
+
+
+def test_load_cases_raises_on_a_matrix_file_that_fails_to_import(matrix_package):
+    (matrix_package / "matrix_reviews.py").write_text(
+        "from growth.models import NoSuchModel\n\nCASES = ['review case']\n"
+    )
+
+    with pytest.raises(ImportError, match="NoSuchModel"):
+        _load_cases(matrix_package.parent, "matrixprobe")
+
+
+def test_load_cases_raises_on_a_matrix_file_without_cases(matrix_package):
+    (matrix_package / "matrix_reviews.py").write_text("REVIEW_CASES = ['review case']\n")
+
+    with pytest.raises(AttributeError, match="CASES"):
+        _load_cases(matrix_package.parent, "matrixprobe")
+
+
+def _reaching_role(url_name: str) -> str:
+    """A signed-in role some case lets through (2xx/3xx), so scoping cannot hide a 405."""
+    for case in CASES:
+        if case.url_name != url_name:
+            continue
+        for role in ROLE_FIXTURE:
+            answer = case.expected[role]
+            if isinstance(answer, int) and 200 <= answer < 400:
+                return role
+    return "person"
+
+
+def test_every_method_a_url_answers_has_a_matrix_case(client, org):
+    # Each URL is asked GET and POST (empty) as a role that may reach it; anything
+    # but 405 means the view takes that method, so some case must send it.
+    first_case = {}
+    for case in CASES:
+        first_case.setdefault(case.url_name, case)
+    answered = set()
+    for url_name, case in first_case.items():
+        url = reverse(url_name, kwargs=case.kwargs(org))
+        user = getattr(org, ROLE_FIXTURE[_reaching_role(url_name)])
+        for method in ("get", "post"):
+            client.force_login(user)  # again: POST to logout signs out
+            if getattr(client, method)(url).status_code != 405:
+                answered.add((url_name, method))
+
+    missing = sorted(answered - {(case.url_name, case.method) for case in CASES})
+
+    assert {("login", "get"), ("logout", "post")} <= answered  # the probe itself works
+    assert ("logout", "get") not in answered
+    assert missing == [], f"Add cases for these (URL name, method) pairs: {missing}"

@@ -25,7 +25,7 @@ CASES = [
     Case("accounts:org_chart", SIGNED_IN),
     # Admins too follow the reporting line in the app; they see the org
     # through the admin site and the import page.
-    Case("accounts:person_detail", REPORTING_LINE, kwargs=the_person),
+    Case("home:person_detail", REPORTING_LINE, kwargs=the_person),
     Case("accounts:org_setup", ADMIN_ONLY),
     Case("accounts:org_import", ADMIN_ONLY),
     # An empty upload re-renders the form for an admin; refused for everyone else.
@@ -40,4 +40,13 @@ CASES = [
     Case("password_reset", ANYONE),
     Case("password_reset_done", ANYONE),
     Case("password_reset_complete", ANYONE),
+    # Empty forms re-render with their errors.
+    Case("login", ANYONE, method="post"),
+    Case("password_change", SIGNED_IN, method="post"),
+    Case("password_reset", ANYONE, method="post"),
+    # Pages that only read refuse other methods (require_GET), after sign-in.
+    Case("home", statuses(405), method="post"),
+    Case("accounts:org_chart", statuses(405), method="post"),
+    Case("home:person_detail", statuses(405), kwargs=the_person, method="post"),
+    Case("accounts:org_setup", statuses(405), method="post"),
 ]

@@ -28,4 +28,6 @@ CASES = [
     ),
     # Advice is asked for by POST only; GET is refused (anonymous still goes to sign in).
     Case("growth:coach", statuses(405), method="get", label="get"),
+    # A page that only reads refuses other methods (require_GET), after sign-in.
+    Case("growth:ladder", statuses(405), method="post"),
 ]
