@@ -221,9 +221,9 @@ class QuarterlyReview(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    what_changed = models.TextField(max_length=2000)
+    what_changed = models.TextField("What changed this quarter", max_length=2000)
     next_quarter = models.TextField("Next quarter's experiments", max_length=2000)
-    manager_note = models.TextField(max_length=2000, blank=True)
+    manager_note = models.TextField("Manager's note", max_length=2000, blank=True)
     # True when any experiment moved forward this quarter; stagnation reads it.
     made_progress = models.BooleanField(default=False)
     snapshot = models.JSONField()
@@ -265,6 +265,24 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+def question(model: type[models.Model], field_name: str) -> str:
+    """A field's question or label as the model states it, so no page retypes it."""
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
+
+
+def plan_questions() -> dict[str, str]:
+    """The plan's and the review's questions by field name, for pages and diffs."""
+    return {
+        "aspiration": question(GrowthPlan, "aspiration"),
+        "gap": question(GrowthPlan, "gap"),
+        "what_changed": question(QuarterlyReview, "what_changed"),
+        "next_quarter": question(QuarterlyReview, "next_quarter"),
+        "manager_note": question(QuarterlyReview, "manager_note"),
+    }
 
 
 def quarter_label(day: date) -> str:

@@ -11,6 +11,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from growth.models import plan_questions
+
+QUESTIONS = plan_questions()
+
 EXPERIMENT_FIELDS = [
     ("hypothesis", "Hypothesis"),
     ("what_to_try", "What will be tried"),
@@ -142,21 +146,18 @@ def compare_snapshots(old: dict, new: dict) -> dict:
     texts = [
         diff_words("Transition", _transition_text(old), _transition_text(new)),
         diff_words(
-            "What do you want to be able to do in 12 months that you can't do now?",
+            QUESTIONS["aspiration"],
             old.get("aspiration", ""),
             new.get("aspiration", ""),
         ),
-        diff_words("What is the gap between now and that?", old.get("gap", ""), new.get("gap", "")),
+        diff_words(QUESTIONS["gap"], old.get("gap", ""), new.get("gap", "")),
     ]
     # Review texts only exist on reviews: comparing them with the live plan
     # would show every word as removed.
     old_review, new_review = old.get("review"), new.get("review")
     if old_review and new_review:
-        for key, label in [
-            ("what_changed", "What changed this quarter"),
-            ("next_quarter", "Next quarter's experiments"),
-            ("manager_note", "Manager's note"),
-        ]:
+        for key in ("what_changed", "next_quarter", "manager_note"):
+            label = QUESTIONS[key]
             texts.append(diff_words(label, old_review.get(key, ""), new_review.get(key, "")))
     return {
         "texts": texts,

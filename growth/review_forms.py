@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 
-from growth.models import Experiment
+from growth.models import Experiment, QuarterlyReview, question
 from growth.quarters import Quarter
 from growth.review_services import (
     ABANDONED,
@@ -37,13 +37,16 @@ class QuarterlyReviewForm(forms.Form):
 
     quarter = forms.CharField(widget=forms.HiddenInput, required=False)
     what_changed = forms.CharField(
-        label="What changed this quarter", max_length=2000, widget=CoachedTextarea
+        label=question(QuarterlyReview, "what_changed"), max_length=2000, widget=CoachedTextarea
     )
     next_quarter = forms.CharField(
-        label="Next quarter's experiments", max_length=2000, widget=CoachedTextarea
+        label=question(QuarterlyReview, "next_quarter"), max_length=2000, widget=CoachedTextarea
     )
     manager_note = forms.CharField(
-        label="Manager's note", max_length=2000, required=False, widget=CoachedTextarea
+        label=question(QuarterlyReview, "manager_note"),
+        max_length=2000,
+        required=False,
+        widget=CoachedTextarea,
     )
 
     def __init__(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedRequest
 from growth import rules
-from growth.models import GrowthPlan, QuarterlyReview, quarter_label
+from growth.models import GrowthPlan, QuarterlyReview, plan_questions, quarter_label
 from growth.plan_diff import compare_snapshots
 from growth.quarters import Quarter
 from growth.review_forms import CompareForm, QuarterlyReviewForm
@@ -69,6 +69,7 @@ def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
         "person": review.plan.engineer,
         "snapshot": snapshot_for_display(review.snapshot),
         "quarter": review.period,
+        "questions": plan_questions(),
     }
     return render(request, "growth/review_detail.html", ctx)
 
