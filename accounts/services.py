@@ -30,6 +30,11 @@ _LEVELS = {level.value: level for level in Level}
 _PERSON_FIELDS = ("id", "email", "name", "level", "level_since", "team_id", "manager_id")
 
 
+# Deeper than any real organisation; the org chart and the subtree query handle more,
+# but a chain this long in an import is almost certainly a mistake in the file.
+MAX_REPORTING_DEPTH = 40
+
+
 @dataclass(frozen=True)
 class RowError:
     # The row as a spreadsheet shows it (header = 1, first person = 2); None for the whole file.
@@ -330,7 +335,33 @@ def _cycle_errors(
                     f", who reports to {email}" for email in chain[2:]
                 )
                 errors.append(RowError(first_row[member], message + "."))
+    if not errors:
+        errors = _depth_errors(manager_of, first_row)
     return errors
+
+
+def _depth_errors(manager_of: dict[str, str | None], first_row: dict[str, int]) -> list[RowError]:
+    """Rows whose reporting chain would be deeper than MAX_REPORTING_DEPTH (no cycles here)."""
+    depth: dict[str, int] = {}
+    for start in first_row:
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node not in depth:
+            chain.append(node)
+            node = manager_of.get(node)
+        above = -1 if node is None else depth[node]
+        for member in reversed(chain):
+            above += 1
+            depth[member] = above
+    return [
+        RowError(
+            row,
+            f"{email} would be {depth[email]} levels below the top of the org; Trellis "
+            f"allows at most {MAX_REPORTING_DEPTH}. Check the manager_email column.",
+        )
+        for email, row in first_row.items()
+        if depth[email] > MAX_REPORTING_DEPTH
+    ]
 
 
 def _team_key(name: str) -> str:

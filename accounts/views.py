@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.forms import OrgImportForm
 from accounts.http import AuthedRequest
 from accounts.models import Person
+from accounts.org_tree import org_rows
 from accounts.services import import_org
 
 
@@ -19,19 +21,11 @@ from accounts.services import import_org
 @require_GET
 def org_chart(request: AuthedRequest) -> HttpResponse:
     people = list(Person.objects.visible_to(request.user).select_related("team"))
-    children: dict[int | None, list[Person]] = {}
-    for p in people:
-        children.setdefault(p.manager_id, []).append(p)
-
-    def nodes(person: Person) -> list[dict]:
-        reports = [n for child in children.get(person.pk, []) for n in nodes(child)]
-        # A deactivated person drops out of the chart; their active reports
-        # move up a level rather than vanish with them.
-        return [{"person": person, "reports": reports}] if person.is_active else reports
-
-    me = next(p for p in people if p.pk == request.user.pk)
-    count = sum(p.is_active for p in people)
-    return render(request, "accounts/org_chart.html", {"tree": nodes(me), "count": count})
+    rows = org_rows(people, request.user.pk)
+    # One reverse() for the whole chart rather than a {% url %} per person.
+    profile = reverse("home:person_detail", args=[0]).removesuffix("0/")
+    ctx = {"rows": rows, "count": len(rows), "profile_url_prefix": profile}
+    return render(request, "accounts/org_chart.html", ctx)
 
 
 @require_GET

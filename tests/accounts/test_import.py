@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Level, Person, Team
-from accounts.services import ROW_NUMBERING, RowError, import_org
+from accounts.services import MAX_REPORTING_DEPTH, ROW_NUMBERING, RowError, import_org
 
 HEADER = "email,name,manager_email,level,level_since,team"
 URL = "/org/import/"
@@ -601,3 +601,31 @@ def test_upload_page_sends_anonymous_visitors_to_sign_in(client, db):
 
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={URL}"
+
+
+def chain_lines(length: int, *, prefix: str = "c") -> list[str]:
+    """`length` people, each reporting to the one before: a chain `length - 1` levels deep."""
+    return [
+        f"{prefix}{i}@corp.example,Chain {i},{f'{prefix}{i - 1}@corp.example' if i else ''},"
+        "Mid,2023-01-15,"
+        for i in range(length)
+    ]
+
+
+def test_import_accepts_a_chain_at_the_depth_limit(db):
+    report = import_org(file=csv_file(*chain_lines(MAX_REPORTING_DEPTH + 1)))
+
+    assert report.errors == []
+    assert Person.objects.count() == MAX_REPORTING_DEPTH + 1
+
+
+def test_import_refuses_a_chain_deeper_than_the_limit_and_saves_nothing(db):
+    report = import_org(file=csv_file(*chain_lines(MAX_REPORTING_DEPTH + 3)))
+
+    # The two people below the limit are named, by spreadsheet row.
+    assert [error.row for error in report.errors] == [
+        MAX_REPORTING_DEPTH + 3,
+        MAX_REPORTING_DEPTH + 4,
+    ]
+    assert f"allows at most {MAX_REPORTING_DEPTH}" in report.errors[0].message
+    assert Person.objects.count() == 0

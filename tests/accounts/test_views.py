@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Person, Team
-from tests.conftest import build_chain_org
+from tests.conftest import build_chain_org, make_person
 
 
 class _OrgTreeParser(HTMLParser):
@@ -143,3 +143,23 @@ def test_org_chart_queries_do_not_grow_with_the_org(
 
     assertContains(response, f"{size} people in your reporting line")
     assert tree_size(org_tree(response)) == size
+
+
+def test_org_chart_renders_a_chain_120_levels_deep(client, db):
+    top = make_person("chain0@example.com", "Chain 0")
+    manager = top
+    for i in range(1, 121):
+        manager = make_person(f"chain{i}@example.com", f"Chain {i}", manager=manager)
+    client.force_login(top)
+
+    response = client.get(reverse("accounts:org_chart"))
+
+    assert response.status_code == 200
+    tree = org_tree(response)
+    depth = 0
+    while tree:
+        assert len(tree) == 1
+        assert tree[0][0] == f"Chain {depth}"
+        tree = tree[0][1]
+        depth += 1
+    assert depth == 121
