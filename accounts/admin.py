@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.shortcuts import redirect
 
 from accounts.models import Person, Team
 
@@ -48,6 +49,17 @@ class PersonAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # People are deactivated, never deleted: their history must survive.
         return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # No delete link is shown; a typed or bookmarked delete URL is told the
+        # way instead of getting a bare 403. Removing a departed person's data
+        # is a deliberate, audited flow, not this page.
+        messages.error(
+            request,
+            "People are deactivated, not deleted: untick “Active” and save. "
+            "Their growth plan and its history stay.",
+        )
+        return redirect("admin:accounts_person_change", object_id)
 
 
 @admin.register(Team)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -196,3 +196,64 @@ class PersonOwnedQuerySet(models.QuerySet):
         if not self.owner_path:
             raise NotImplementedError(f"{type(self).__name__} must set owner_path")
         return self.filter(**{f"{self.owner_path}__in": Person.objects.visible_to(user)})
+
+
+class Invitation(models.Model):
+    """One email inviting a person who has no password yet to choose one.
+
+    Only a hash of the link's token is stored: whoever reads the database cannot
+    sign in as anyone. Resending replaces the open invitation with a new row (and
+    token), so the history of who invited whom stays and the old link stops
+    working. The writes live in accounts/invitations.py.
+    """
+
+    # Why a link no longer works (why_unusable); each has its own message page.
+    USED = "used"
+    REPLACED = "replaced"
+    EXPIRED = "expired"
+    INACTIVE = "inactive"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a newer invitation to the same person replaced it."
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one link works per person: resending must replace, not add.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(accepted_at__isnull=True, replaced_at__isnull=True),
+                name="one_open_invitation_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.person_id} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor replaced (it may still have expired)."""
+        return self.accepted_at is None and self.replaced_at is None
+
+    def has_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    def why_unusable(self, now: datetime | None = None) -> str:
+        """Empty while the link may still set a password; otherwise the reason it may not."""
+        if not self.person.is_active:
+            return self.INACTIVE
+        # A password set any other way (reset, the admin site) also uses the link up.
+        if self.accepted_at is not None or self.person.has_usable_password():
+            return self.USED
+        if self.replaced_at is not None:
+            return self.REPLACED
+        if self.has_expired(now):
+            return self.EXPIRED
+        return ""

@@ -116,8 +116,8 @@ def import_org(
     Every row is checked before anything is written; any problem means nothing
     is saved and the report lists every problem by spreadsheet row. People are
     matched by email regardless of case; new people get an unusable password
-    (they set one through password reset). The number of queries does not
-    depend on the number of rows.
+    until they accept an invitation (accounts/invitations.py) or reset it. The
+    number of queries does not depend on the number of rows.
     """
     progress = progress or _NoProgress
     records, read_errors = _read_csv(file)

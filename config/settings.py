@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation link works (accounts/invitations.py).
+INVITATION_DAYS = envint("INVITATION_DAYS", 7)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_DAYS must be 1 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,11 +55,13 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "template_partials",
+    "csp",
     "axes",
     "accounts",
     "growth",
     "calibration",
     "retention",
+    "one_on_ones",
     "home",
 ]
 
@@ -67,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy, no-store for signed-in pages, Vary: HX-Request.
+    "config.middleware.BrowserDefencesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -108,7 +118,8 @@ AUTH_USER_MODEL = "accounts.Person"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that answers an over-long email as a wrong one, not a 500.
+    "accounts.backends.PersonBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -124,19 +135,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Throttling repeated failed sign-ins for one account (django-axes).
+# Throttling failed sign-ins (django-axes, hooks in accounts/throttling.py).
+# Per account: LOGIN_FAILURE_LIMIT failures lock it, however its email is typed
+# (case, spaces); rotating IPs or user agents does not reset a lock keyed on the
+# account.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# Throttling is per account on purpose: an office behind one NAT address must
-# not be locked out by one person's typos, and rotating IPs or user agents does
-# not reset a lock keyed on the account.
+AXES_USERNAME_CALLABLE = "accounts.throttling.account_key"
+# Per client address, a second and higher limit (ten times by default). An
+# office or a mobile network puts many people behind one NAT address, and their
+# few typos each must not lock them all out, so it cannot be 5; yet with no
+# limit one machine could try 4 passwords on every account each cool-off
+# (password spraying: 400 guesses per quarter hour in an org of 100). 50 stops
+# that early, and a busy office stays far below it. SignInThrottle applies it:
+# AXES_LOCKOUT_PARAMETERS takes one limit for all, hence axes' "no ip_address"
+# check is silenced.
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+AXES_HANDLER = "accounts.throttling.SignInThrottle"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind the TLS proxy every request comes from the proxy's address: the
+# client's is the one the proxy appends to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
 # Django's login form passes the email as `username`; axes would otherwise look
 # for `email` (the USERNAME_FIELD), find nothing and never count a failure.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
@@ -205,12 +231,34 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else only
+# from our own origin; no inline script, style attribute or eval, so injected
+# markup cannot run. htmx works under it: base.html turns off its inline
+# indicator style and its eval (static/css/trellis.css has the indicator rules).
+# The admin needs no relaxing. Permissions-Policy and the rest: config/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the favicon is a data: URL
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every successful sign-in at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"forbidden_as_one_line": {"()": "config.logging_filters.ForbiddenAsOneLine"}},
+    "loggers": {
+        # django-axes logs every successful sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+        # A 403 is one line (user id, method, path, reason), not a traceback.
+        "django.request": {"filters": ["forbidden_as_one_line"]},
+    },
 }

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from growth.models import Experiment, GrowthPlan, PlanComment, SupportCommitment, Transition
@@ -11,6 +15,45 @@ CLOSING_STATUSES = [
     (Experiment.Status.ABANDONED.value, Experiment.Status.ABANDONED.label),
 ]
 LEARNED_REQUIRED = "What was learned? Closing an experiment records what it taught you."
+
+
+# C0 and C1 control characters and DEL, except tab (\x09) and newline (\x0a).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(value: str) -> str:
+    """Text as typed, less what no page shows: control characters go, line ends are newlines.
+
+    Tabs and newlines stay. A pasted terminal escape, NUL or bell means nothing
+    on a page and breaks exports and the history's word diffs. Browsers send a
+    textarea's line ends as CRLF; a lone CR is an old line end too, so it becomes
+    a newline rather than gluing two lines together.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+class PlainTextField(forms.CharField):
+    """A CharField that stores `plain_text`: cleaned before `required` and `max_length`."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = plain_text(value)
+        return super().to_python(value)
+
+
+def plain_text_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """ModelForm `formfield_callback`: every free-text model field becomes a PlainTextField."""
+    if isinstance(db_field, (models.CharField, models.TextField)) and not db_field.choices:
+        kwargs.setdefault("form_class", PlainTextField)
+    return db_field.formfield(**kwargs)
+
+
+class PlainTextModelForm(forms.ModelForm):
+    """The base of growth's ModelForms: their Meta inherits `PlainTextModelForm.Meta`."""
+
+    class Meta:
+        formfield_callback = plain_text_formfield
 
 
 class DateInput(forms.DateInput):
@@ -35,10 +78,10 @@ def _quiet_coached(rows: int = 3) -> CoachedTextarea:
     return CoachedTextarea({"rows": rows, "hx-trigger": "input changed delay:400ms"})
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PlainTextModelForm):
     version = VersionField()
 
-    class Meta:
+    class Meta(PlainTextModelForm.Meta):
         model = GrowthPlan
         fields = ["aspiration", "gap", "transition"]
         labels = {"transition": "The transition it aims at"}
@@ -52,8 +95,27 @@ class PlanForm(forms.ModelForm):
         transition.empty_label = "No transition (top of the ladder)"
 
 
-class ExperimentCreateForm(forms.ModelForm):
-    class Meta:
+class ExperimentDueDateForm(PlainTextModelForm):
+    """One rule for an experiment's due date, on create and on edit."""
+
+    def clean_due_date(self) -> date:
+        due = self.cleaned_data["due_date"]
+        # An edit may keep the date the experiment already has, even once that
+        # day has passed: an overdue experiment must stay editable (to close it,
+        # or fix its wording) without inventing a new timebox. Any *other* past
+        # day is refused, as on create: that would be rewriting the timebox
+        # after the fact (or a typo such as year 1).
+        unchanged = self.instance.pk is not None and due == self.instance.due_date
+        if due < timezone.localdate() and not unchanged:
+            raise forms.ValidationError(
+                "The due date is in the past. Pick a day from today on: an experiment "
+                "needs time to run."
+            )
+        return due
+
+
+class ExperimentCreateForm(ExperimentDueDateForm):
+    class Meta(PlainTextModelForm.Meta):
         model = Experiment
         fields = ["hypothesis", "what_to_try", "success_signal", "due_date"]
         widgets = {
@@ -63,22 +125,13 @@ class ExperimentCreateForm(forms.ModelForm):
             "due_date": DateInput(),
         }
 
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError(
-                "The due date is in the past. Pick a day from today on: a new experiment "
-                "needs time to run."
-            )
-        return due
 
-
-class ExperimentForm(forms.ModelForm):
+class ExperimentForm(ExperimentDueDateForm):
     """Editing an experiment: every field, status and what was learned included."""
 
     version = VersionField()
 
-    class Meta:
+    class Meta(PlainTextModelForm.Meta):
         model = Experiment
         fields = ["hypothesis", "what_to_try", "success_signal", "due_date", "status", "learned"]
         widgets = {
@@ -99,7 +152,7 @@ class ExperimentForm(forms.ModelForm):
 
 class ExperimentCloseForm(forms.Form):
     status = forms.ChoiceField(label="Close as", choices=CLOSING_STATUSES, widget=forms.RadioSelect)
-    learned = forms.CharField(
+    learned = PlainTextField(
         label="What was learned?",
         max_length=Experiment._meta.get_field("learned").max_length,
         widget=_quiet_coached(2),
@@ -108,8 +161,8 @@ class ExperimentCloseForm(forms.Form):
     version = VersionField()
 
 
-class CommitmentForm(forms.ModelForm):
-    class Meta:
+class CommitmentForm(PlainTextModelForm):
+    class Meta(PlainTextModelForm.Meta):
         model = SupportCommitment
         fields = ["kind", "description", "due_date", "status"]
         labels = {"kind": "Kind of support"}
@@ -120,8 +173,8 @@ class CommitmentEditForm(CommitmentForm):
     version = VersionField()
 
 
-class CommentForm(forms.ModelForm):
-    class Meta:
+class CommentForm(PlainTextModelForm):
+    class Meta(PlainTextModelForm.Meta):
         model = PlanComment
         fields = ["body"]
         labels = {"body": "Comment"}

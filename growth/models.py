@@ -97,7 +97,7 @@ class GrowthPlan(models.Model):
     """The engineer's 12-month plan. Only the engineer edits its text and experiments."""
 
     engineer = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="growth_plan"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="growth_plan"
     )
     transition = models.ForeignKey(
         Transition, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans"

@@ -1,5 +1,10 @@
 """Submitting a quarterly review: the quarter's progress, closed experiments, a snapshot.
 
+Either of the pair submits the review; only the engineer closes experiments in
+it (rules.can_close_experiment), always saying what was learned. A manager's
+"completed" or "abandoned" is their view of the experiment's progress: kept in
+the snapshot, never written to the experiment.
+
 Kept apart from growth/services.py (plans and experiments) because reviews read
 the whole plan at once and never edit its text. Comparing snapshots is in
 growth/plan_diff.py; the reads pages share (what is due) in growth/selectors.py.
@@ -17,7 +22,7 @@ from growth import rules
 from growth.history import record_change
 from growth.models import Experiment, GrowthPlan, QuarterlyReview, quarter_label
 from growth.quarters import Quarter
-from growth.services import REVIEW_INTERVAL, edit_with_history
+from growth.services import REVIEW_INTERVAL, edit_with_history, require_learned
 
 SNAPSHOT_VERSION = 1
 
@@ -25,14 +30,32 @@ NO_PROGRESS = "none"
 PROGRESSING = "progressing"
 COMPLETED = "completed"
 ABANDONED = "abandoned"
+# The engineer's choices: completed or abandoned closes the experiment.
 PROGRESS_CHOICES = [
     (NO_PROGRESS, "No progress"),
     (PROGRESSING, "Progressing"),
     (COMPLETED, "Completed"),
     (ABANDONED, "Abandoned"),
 ]
-# Marking an experiment completed or abandoned in a review closes it.
+# The manager's: the same values, worded as what they are, a view of progress.
+VIEW_OF_PROGRESS_CHOICES = [
+    (NO_PROGRESS, "No progress"),
+    (PROGRESSING, "Progressing"),
+    (COMPLETED, "Looks completed"),
+    (ABANDONED, "Looks abandoned"),
+]
 CLOSING_STATUS = {COMPLETED: Experiment.Status.DONE, ABANDONED: Experiment.Status.ABANDONED}
+
+
+def progress_choices(*, can_close: bool) -> list[tuple[str, str]]:
+    """The progress choices a reviewer is offered (and the snapshot's labels)."""
+    return PROGRESS_CHOICES if can_close else VIEW_OF_PROGRESS_CHOICES
+
+
+def closing_status(experiment: Experiment, choice: str) -> str | None:
+    """The status `choice` closes `experiment` to, or None if it closes nothing new."""
+    status = CLOSING_STATUS.get(choice)
+    return status if status and experiment.status != status else None
 
 
 class ReviewAlreadySubmitted(Exception):
@@ -52,12 +75,13 @@ def build_plan_snapshot(
     *,
     experiments: list[Experiment] | None = None,
     progress: dict[int, tuple[str, str]] | None = None,
+    progress_labels: list[tuple[str, str]] = PROGRESS_CHOICES,
 ) -> dict:
     """The whole plan as plain JSON (also used for "current plan" in comparisons)."""
     if experiments is None:
         experiments = list(plan.experiments.all())
     progress = progress or {}
-    labels = dict(PROGRESS_CHOICES)
+    labels = dict(progress_labels)
     transition = plan.transition
     return {
         "version": SNAPSHOT_VERSION,
@@ -129,9 +153,12 @@ def review_snapshot(
     submitted_by,
     submitted_on: date,
     texts: dict[str, str],
+    progress_labels: list[tuple[str, str]] = PROGRESS_CHOICES,
 ) -> dict:
     """The plan's snapshot plus the review itself, as stored on QuarterlyReview."""
-    snapshot = build_plan_snapshot(plan, experiments=experiments, progress=progress)
+    snapshot = build_plan_snapshot(
+        plan, experiments=experiments, progress=progress, progress_labels=progress_labels
+    )
     snapshot["review"] = {
         "quarter": quarter_label(due),
         "due_date": _iso(due),
@@ -163,6 +190,11 @@ def submit_quarterly_review(
 ) -> QuarterlyReview:
     """Record the quarter's review, close finished experiments, snapshot the plan.
 
+    Submitted by the engineer, "completed" or "abandoned" closes the experiment
+    and its note becomes what was learned (services.LearnedRequired, nothing
+    saved, when a note is empty). Submitted by the manager, those choices are their view of
+    the experiment's progress, kept in the snapshot; the experiment is untouched.
+
     The review covers the quarter of the plan's due date; the next review is
     due one quarter after the later of today and that date. Raises
     ReviewAlreadySubmitted (and saves nothing) if that quarter is reviewed.
@@ -182,18 +214,27 @@ def submit_quarterly_review(
     # Only this plan's experiments count, whatever the caller passed.
     ids = {e.pk for e in experiments}
     progress = {pk: entry for pk, entry in progress.items() if pk in ids}
+    can_close = rules.can_close_experiment(submitted_by, plan.engineer)
+    # Checked for every experiment before anything is written.
+    closing: dict[int, tuple[str, str]] = {}
+    if can_close:
+        for experiment in experiments:
+            choice, note = progress.get(experiment.pk, (NO_PROGRESS, ""))
+            status = closing_status(experiment, choice)
+            if status:
+                require_learned(note)
+                closing[experiment.pk] = (status, note)
     for i, experiment in enumerate(experiments):
-        choice = progress.get(experiment.pk, (NO_PROGRESS, ""))[0]
-        status = CLOSING_STATUS.get(choice)
-        if status and experiment.status != status:
+        if experiment.pk in closing:
+            status, learned = closing[experiment.pk]
             # The version bump tells an edit open in another tab that it changed.
             experiments[i] = edit_with_history(
                 experiment,
                 subject="experiment",
                 actor=submitted_by,
                 version=experiment.version,
-                values={"status": status, "closed_on": today},
-                fields=["status", "closed_on"],
+                values={"status": status, "learned": learned, "closed_on": today},
+                fields=["status", "learned", "closed_on"],
                 action="closed",
                 summary=lambda after: (
                     f"Closed “{after.hypothesis[:80]}” as {after.get_status_display().lower()}"
@@ -215,6 +256,7 @@ def submit_quarterly_review(
             "next_quarter": next_quarter,
             "manager_note": manager_note,
         },
+        progress_labels=progress_choices(can_close=can_close),
     )
     try:
         # A savepoint, so a lost race leaves the outer transaction usable.

@@ -4,7 +4,9 @@ Reading is scoped elsewhere (`<Model>.objects.visible_to(user)`: the person and
 their reporting subtree). These rules answer the next question, for someone who
 can already see the plan: may they change this part of it? DOMAIN.md §2:
 
-- the engineer owns the plan: only they edit its text and experiments;
+- the engineer owns the plan: only they edit its text and experiments, and
+  only they close an experiment (a manager's review records their view of its
+  progress, never its status);
 - the manager creates the conditions: only the direct manager records support
   commitments (never the director, never an admin);
 - the quarterly review is the pair's: the engineer or their direct manager submits it;
@@ -38,6 +40,14 @@ def can_edit_plan(user: Person, engineer: Person) -> bool:
     return is_owner(user, engineer)
 
 
+def can_close_experiment(user: Person, engineer: Person) -> bool:
+    """Closing an experiment (done or abandoned, with what was learned): the engineer alone.
+
+    Asked on the plan and by the quarterly review, which either of the pair submits.
+    """
+    return can_edit_plan(user, engineer)
+
+
 def can_commit_support(user: Person, engineer: Person) -> bool:
     """Support commitments: the engineer's direct manager alone."""
     return is_direct_manager(user, engineer)
@@ -50,6 +60,7 @@ def can_submit_review(user: Person, engineer: Person) -> bool:
 
 REASONS: dict[Callable[[Person, Person], bool], str] = {
     can_edit_plan: "Only the engineer edits their growth plan.",
+    can_close_experiment: "Only the engineer closes their experiments.",
     can_commit_support: "Only the engineer's manager records support commitments.",
     can_submit_review: "Only the engineer and their manager submit the quarterly review.",
 }

@@ -30,6 +30,17 @@ class StaleVersion(Exception):
     """The record changed since the form was opened; nothing was saved."""
 
 
+class LearnedRequired(ValueError):
+    """Closing an experiment without saying what was learned; nothing was saved."""
+
+
+def require_learned(learned: str) -> None:
+    # Every way of closing an experiment (the close form, the edit form, a
+    # review) asks what it taught; the forms say so, this keeps other callers honest.
+    if not learned.strip():
+        raise LearnedRequired("Closing an experiment records what was learned.")
+
+
 def _diff(before, after, fields: list[str]) -> dict:
     diff = field_diff(before, after, fields)
     if before is None:  # a new record: its empty fields are not news
@@ -202,6 +213,8 @@ def update_experiment(
 ) -> Experiment:
     """Edit every field; closing through the edit form stamps closed_on like close does."""
     rules.require(rules.can_edit_plan, actor, experiment.plan.engineer)
+    if status in (Experiment.Status.DONE, Experiment.Status.ABANDONED):
+        require_learned(learned)
     values = {
         "hypothesis": hypothesis,
         "what_to_try": what_to_try,
@@ -235,7 +248,8 @@ def close_experiment(
     at: datetime | None = None,
 ) -> Experiment:
     """Close as done or abandoned, with what was learned; closed_on is today."""
-    rules.require(rules.can_edit_plan, actor, experiment.plan.engineer)
+    rules.require(rules.can_close_experiment, actor, experiment.plan.engineer)
+    require_learned(learned)
     return edit_with_history(
         experiment,
         subject="experiment",

@@ -15,10 +15,11 @@ class CoachedTextarea(forms.Textarea):
     """
 
     template_name = "growth/widgets/coached_textarea.html"
-    # htmx runs a load filter only when it evaluates to exactly true.
-    TRIGGER = "input changed delay:400ms, load[this.value.trim().length>0]"
+    TRIGGER = "input changed delay:400ms"
 
     def __init__(self, attrs: dict | None = None) -> None:
+        # A caller that gives its own hx-trigger (a quieter one) gets exactly that.
+        self.ask_on_load = "hx-trigger" not in (attrs or {})
         base = {"rows": 3, "hx-trigger": self.TRIGGER}
         super().__init__({**base, **(attrs or {})})
 
@@ -29,6 +30,11 @@ class CoachedTextarea(forms.Textarea):
         attrs = context["widget"]["attrs"]
         # Keep any description Django set (help text, errors) and add the coach's.
         described_by = " ".join(filter(None, [attrs.get("aria-describedby"), coach_id]))
+        # Whether the field has text is decided here, not by an htmx trigger filter
+        # (load[...]): htmx evaluates filters with eval, which the CSP forbids.
+        text = context["widget"]["value"] or ""
+        if self.ask_on_load and text.strip():
+            attrs["hx-trigger"] = f"{self.TRIGGER}, load"
         attrs.update(
             {
                 "hx-post": str(reverse_lazy("growth:coach")),

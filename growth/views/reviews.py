@@ -19,6 +19,7 @@ from growth.review_services import (
     submit_quarterly_review,
 )
 from growth.selectors import reviewable_experiments
+from growth.services import LearnedRequired
 from growth.views.plans import coach_after_save
 from growth.views.scope import get_plan_for_user, get_review_for_user
 
@@ -38,6 +39,7 @@ def review_create(request: AuthedRequest, person_id: int) -> HttpResponse:
         experiments=reviewable_experiments(plan),
         quarter=quarter,
         is_manager=is_manager,
+        can_close=rules.can_close_experiment(request.user, engineer),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,6 +53,9 @@ def review_create(request: AuthedRequest, person_id: int) -> HttpResponse:
             )
         except ReviewAlreadySubmitted as exc:
             form.add_error(None, f"The {Quarter.parse(exc.quarter)} review is already submitted.")
+        except LearnedRequired:
+            # An experiment was reopened in another tab since this form was checked.
+            form.add_error(None, "An experiment changed since you opened the review: reload it.")
         else:
             messages.success(request, f"{review.period} review submitted.")
             coach_after_save(request, form)

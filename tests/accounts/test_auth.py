@@ -6,14 +6,17 @@ a real request (client.login would bypass it).
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Person
 from tests.conftest import make_person
+from tests.growth.builders import engineer_plan
 
 PASSWORD = "correct-horse-battery-7"
 WRONG_MESSAGE = "Please enter a correct email and password."
@@ -241,3 +244,122 @@ def test_login_ignores_case_of_typed_email(client, eli):
 
     assert response.status_code == 302
     assert is_signed_in(client)
+
+
+# Issue 7: the lockout counts per account however the email is typed, and per
+# client address; over-long input is a wrong login; a 403 logs one line.
+
+ADDRESS_LOCKED_MESSAGE = "Too many failed sign-ins from your network"
+EMAIL_VARIANTS = [
+    "Eli@example.com",
+    "eli@example.COM",
+    " eli@example.com",
+    "\teli@example.com",
+    "ELI@EXAMPLE.COM\t ",
+]
+
+
+def test_login_locked_account_refuses_every_spelling_of_its_email(client, eli):
+    for _ in range(5):
+        sign_in(client, "eli@example.com", "guess")
+
+    answers = {
+        variant: sign_in(client, variant, PASSWORD).status_code for variant in EMAIL_VARIANTS
+    }
+
+    assert answers == dict.fromkeys(EMAIL_VARIANTS, 429)
+    assert not is_signed_in(client)
+    # Nor did the right password under another spelling clear the lock.
+    response = sign_in(client, "eli@example.com", PASSWORD)
+    assert response.status_code == 429
+    assert LOCKED_MESSAGE in response.content.decode()
+    assert not is_signed_in(client)
+
+
+def test_login_failures_under_email_variants_add_up(client, eli):
+    for variant in EMAIL_VARIANTS:
+        sign_in(client, variant, "guess")
+
+    response = sign_in(client, "eli@example.com", PASSWORD)
+
+    assert response.status_code == 429
+    assert not is_signed_in(client)
+
+
+def test_login_failures_count_letters_postgresql_folds_together(client, eli):
+    # PostgreSQL's UPPER() turns a dotless ı into I, so "elı@example.com"
+    # signs in as eli@example.com there: it must share eli's count.
+    for _ in range(4):
+        sign_in(client, "eli@example.com", "guess")
+    sign_in(client, "elı@example.com", "guess")
+
+    assert sign_in(client, "eli@example.com", PASSWORD).status_code == 429
+
+
+def test_login_failures_from_one_address_lock_every_account_there(client, eli, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    priya = with_password(make_person("priya@example.com", "Priya Peer"))
+    # Three per account: no account reaches its own limit.
+    for email in ["eli@example.com"] * 3 + ["nobody@example.com"] * 3:
+        sign_in(client, email, "guess")
+
+    response = sign_in(client, priya.email, PASSWORD)
+
+    assert response.status_code == 429
+    assert ADDRESS_LOCKED_MESSAGE in response.content.decode()
+    assert not is_signed_in(client)
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(elsewhere, priya.email, PASSWORD).status_code == 302
+
+
+def test_login_address_is_the_one_the_proxy_saw(eli, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    priya = with_password(make_person("priya@example.com", "Priya Peer"))
+    proxy = "10.0.0.2"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    for email in ["eli@example.com"] * 3 + ["nobody@example.com"] * 3:
+        sign_in(attacker, email, "guess")
+    # The left part of the header is the client's to write; only the proxy's own entry counts.
+    spoofing = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.9, 203.0.113.5")
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert sign_in(spoofing, priya.email, PASSWORD).status_code == 429
+    assert sign_in(colleague, priya.email, PASSWORD).status_code == 302
+
+
+def test_login_overlong_email_is_a_wrong_login(client, eli):
+    # SQLite refuses a LIKE pattern over 50,000 bytes once it has a row to compare.
+    email = "x" * 50_000 + "@example.com"
+
+    response = sign_in(client, email, PASSWORD)
+
+    assert response.status_code == 200
+    assert WRONG_MESSAGE in response.content.decode()
+    assert not is_signed_in(client)
+
+
+def test_admin_login_overlong_email_is_a_wrong_login(client, eli):
+    email = "x" * 50_000 + "@example.com"
+
+    response = client.post(reverse("admin:login"), {"username": email, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Please enter the correct email and password" in response.content.decode()
+
+
+def test_forbidden_logs_one_line_without_traceback(client, org, caplog):
+    engineer_plan(org)
+    client.force_login(org.manager)
+    url = reverse("growth:plan_edit", kwargs={"person_id": org.engineer.pk})
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(url)
+
+    assert response.status_code == 403
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        f"Forbidden: user {org.manager.pk} GET {url}: Only the engineer edits their growth plan."
+    )

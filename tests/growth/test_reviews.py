@@ -19,6 +19,7 @@ from growth.models import (
 )
 from growth.review_services import ReviewAlreadySubmitted, submit_quarterly_review
 from growth.rules import PlanRights
+from growth.services import LearnedRequired
 from tests.conftest import make_person
 
 TODAY = date(2026, 9, 20)
@@ -281,11 +282,16 @@ def test_review_snapshot_holds_the_whole_plan(client, org):
             "what_to_try": "One variable per run",
             "success_signal": "A reviewer can reproduce the result",
             "due_date": "2026-10-31",
-            "status": "done",
-            "status_label": "Done",
+            # The manager's view of progress is kept; only the engineer closes it.
+            "status": "running",
+            "status_label": "Running",
             "learned": "",
-            "closed_on": "2026-09-20",
-            "progress": {"value": "completed", "label": "Completed", "note": "Variance halved"},
+            "closed_on": None,
+            "progress": {
+                "value": "completed",
+                "label": "Looks completed",
+                "note": "Variance halved",
+            },
         },
         {
             "id": planned.pk,
@@ -325,43 +331,176 @@ def test_review_snapshot_holds_the_whole_plan(client, org):
     }
 
 
-def test_review_closes_completed_and_abandoned_experiments_with_history(client, org):
+def test_review_by_the_engineer_closes_experiments_with_what_was_learned(client, org):
     plan = make_plan(org.engineer)
     done = make_experiment(plan, "Seeds matter")
     dropped = make_experiment(plan, "Bigger batches help")
     kept = make_experiment(plan, "Baselines first")
     client.force_login(org.engineer)
 
-    client.post(
+    response = client.post(
         create_url(org.engineer),
         review_data(
-            {done: ("completed", ""), dropped: ("abandoned", ""), kept: ("progressing", "")}
+            {
+                done: ("completed", "Variance halved with three seeds"),
+                dropped: ("abandoned", "Batch size was never the bottleneck"),
+                kept: ("progressing", ""),
+            }
         ),
     )
 
-    statuses = dict(Experiment.objects.values_list("hypothesis", "status"))
-    assert statuses == {
-        "Seeds matter": "done",
-        "Bigger batches help": "abandoned",
-        "Baselines first": "running",
+    assert response.status_code == 302
+    rows = {e.hypothesis: (e.status, e.learned, e.closed_on) for e in Experiment.objects.all()}
+    assert rows == {
+        "Seeds matter": ("done", "Variance halved with three seeds", TODAY),
+        "Bigger batches help": ("abandoned", "Batch size was never the bottleneck", TODAY),
+        "Baselines first": ("running", "", None),
     }
-    assert Experiment.objects.get(pk=done.pk).closed_on == TODAY
     changes = {
-        (c.subject, c.subject_id, c.action): c.diff for c in PlanChange.objects.filter(plan=plan)
+        (c.subject, c.subject_id, c.action, c.actor_id): c.diff
+        for c in PlanChange.objects.filter(plan=plan)
     }
     review = QuarterlyReview.objects.get()
     assert changes == {
-        ("experiment", done.pk, "closed"): {
+        ("experiment", done.pk, "closed", org.engineer.pk): {
             "Status": ["Running", "Done"],
+            "What was learned": ["", "Variance halved with three seeds"],
             "Closed on": [None, "2026-09-20"],
         },
-        ("experiment", dropped.pk, "closed"): {
+        ("experiment", dropped.pk, "closed", org.engineer.pk): {
             "Status": ["Running", "Abandoned"],
+            "What was learned": ["", "Batch size was never the bottleneck"],
             "Closed on": [None, "2026-09-20"],
         },
-        ("review", review.pk, "submitted"): {"Next review due": ["2026-09-30", "2026-12-30"]},
+        ("review", review.pk, "submitted", org.engineer.pk): {
+            "Next review due": ["2026-09-30", "2026-12-30"]
+        },
     }
-    assert PlanChange.objects.get(subject="review").actor == org.engineer
+    assert review.snapshot["experiments"][0]["learned"] == "Variance halved with three seeds"
+
+
+@pytest.mark.parametrize("choice", ["completed", "abandoned"])
+def test_review_by_the_engineer_closing_without_what_was_learned_is_a_field_error(
+    client, org, choice
+):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(plan, "Seeds matter")
+    client.force_login(org.engineer)
+
+    response = client.post(create_url(org.engineer), review_data({experiment: (choice, "  ")}))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        f"note_{experiment.pk}": [
+            "What was learned? Closing an experiment records what it taught you."
+        ]
+    }
+    assertContains(response, "What was learned? Closing an experiment records what it taught you.")
+    assert QuarterlyReview.objects.count() == 0
+    experiment.refresh_from_db()
+    assert (experiment.status, experiment.closed_on) == ("running", None)
+    assert not PlanChange.objects.exists()
+
+
+def test_review_of_an_already_closed_experiment_needs_no_new_note(client, org):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(
+        plan,
+        "Seeds matter",
+        status=Experiment.Status.DONE,
+        learned="Variance halved",
+        closed_on=date(2026, 9, 1),
+    )
+    client.force_login(org.engineer)
+
+    response = client.post(create_url(org.engineer), review_data({experiment: ("completed", "")}))
+
+    assert response.status_code == 302
+    experiment.refresh_from_db()
+    assert (experiment.status, experiment.learned, experiment.closed_on) == (
+        "done",
+        "Variance halved",
+        date(2026, 9, 1),
+    )
+    assert not PlanChange.objects.filter(subject="experiment").exists()
+
+
+@pytest.mark.parametrize("note", ["", "Looks finished to me"])
+def test_review_by_the_manager_records_their_view_without_closing_experiments(client, org, note):
+    plan = make_plan(org.engineer)
+    done = make_experiment(plan, "Seeds matter")
+    dropped = make_experiment(plan, "Bigger batches help")
+    client.force_login(org.manager)
+
+    response = client.post(
+        create_url(org.engineer),
+        review_data({done: ("completed", note), dropped: ("abandoned", note)}),
+    )
+
+    assert response.status_code == 302
+    rows = {e.hypothesis: (e.status, e.learned, e.closed_on) for e in Experiment.objects.all()}
+    assert rows == {
+        "Seeds matter": ("running", "", None),
+        "Bigger batches help": ("running", "", None),
+    }
+    assert list(PlanChange.objects.values_list("subject", "actor")) == [("review", org.manager.pk)]
+    review = QuarterlyReview.objects.get()
+    assert [e["progress"] for e in review.snapshot["experiments"]] == [
+        {"value": "completed", "label": "Looks completed", "note": note},
+        {"value": "abandoned", "label": "Looks abandoned", "note": note},
+    ]
+    assert review.made_progress is True
+
+
+def test_review_form_for_the_manager_offers_their_view_not_closing(client, org):
+    plan = make_plan(org.engineer)
+    make_experiment(plan, "Seeds matter")
+    client.force_login(org.manager)
+
+    response = client.get(create_url(org.engineer))
+
+    assertContains(response, "Looks completed")
+    assertContains(response, "Looks abandoned")
+    assertContains(response, "Only Eli Engineer closes an experiment")
+    assertNotContains(response, "What was learned")
+    # "Looks completed" only: no choice that reads as closing the experiment.
+    assertNotContains(response, "Completed</label>")
+    assertNotContains(response, "Abandoned</label>")
+
+
+def test_review_form_for_the_engineer_says_closing_asks_what_was_learned(client, org):
+    plan = make_plan(org.engineer)
+    make_experiment(plan, "Seeds matter")
+    client.force_login(org.engineer)
+
+    response = client.get(create_url(org.engineer))
+
+    assertContains(response, "Completed or Abandoned closes the experiment")
+    assertContains(response, "what was learned")
+    assertNotContains(response, "Looks completed")
+
+
+def test_submit_by_the_manager_never_closes_an_experiment(org):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(plan, "Seeds matter")
+
+    submit(plan, org.manager, progress={experiment.pk: ("completed", "Done, I think")})
+
+    experiment.refresh_from_db()
+    assert (experiment.status, experiment.learned, experiment.version) == ("running", "", 1)
+
+
+def test_submit_by_the_engineer_closing_without_what_was_learned_saves_nothing(org):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(plan, "Seeds matter")
+
+    with pytest.raises(LearnedRequired):
+        submit(plan, org.engineer, progress={experiment.pk: ("abandoned", " ")})
+
+    experiment.refresh_from_db()
+    assert experiment.status == "running"
+    assert QuarterlyReview.objects.count() == 0
+    assert not PlanChange.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -381,7 +520,7 @@ def test_review_made_progress_follows_experiment_progress(client, org, choices, 
 
     client.post(
         create_url(org.engineer),
-        review_data({first: (choices[0], ""), second: (choices[1], "")}),
+        review_data({first: (choices[0], "A note"), second: (choices[1], "A note")}),
     )
 
     assert QuarterlyReview.objects.get().made_progress is made_progress
@@ -431,7 +570,7 @@ def test_review_for_a_quarter_already_reviewed_is_a_form_error(client, org):
 
     response = client.post(
         create_url(org.engineer),
-        review_data({experiment: ("completed", "")}, what_changed="Second"),
+        review_data({experiment: ("completed", "Seeds matter")}, what_changed="Second"),
     )
 
     assertContains(response, "The Q3 2026 review is already submitted.")
@@ -524,8 +663,6 @@ def two_reviews(org):
     first = submit(plan, org.engineer, what_changed="Ran ablations on retrieval")
     plan.aspiration = "Design ablations for ranking models"
     plan.save()
-    experiment.learned = "Variance across seeds is large"
-    experiment.save()
     removed.delete()
     make_experiment(plan, "Baselines first", status=Experiment.Status.PLANNED)
     with time_machine.travel("2026-12-28 10:00 +00:00", tick=False):
@@ -533,7 +670,7 @@ def two_reviews(org):
             plan,
             org.engineer,
             what_changed="Ran ablations on ranking",
-            progress={experiment.pk: ("completed", "")},
+            progress={experiment.pk: ("completed", "Variance across seeds is large")},
         )
     return plan, first, second
 

@@ -35,6 +35,9 @@ def _due():
 def test_rules_name_who_may_write(org):
     assert rules.can_edit_plan(org.engineer, org.engineer)
     assert not rules.can_edit_plan(org.manager, org.engineer)
+    assert rules.can_close_experiment(org.engineer, org.engineer)
+    assert not rules.can_close_experiment(org.manager, org.engineer)
+    assert not rules.can_close_experiment(org.director, org.engineer)
     assert rules.can_commit_support(org.manager, org.engineer)
     assert not rules.can_commit_support(org.director, org.engineer)
     assert not rules.can_commit_support(org.engineer, org.engineer)
