@@ -8,11 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Person
-from growth.models import Transition
+from growth.models import GrowthPlan, Transition
 from growth.selectors import ReviewAlerts, reviews_needing_attention
 from growth.stagnation import Stagnation, assess_stagnation
+from growth.widgets import CoachedTextarea
+
+# The coach's textarea: other apps' forms coach their free text with it.
+__all__ = [
+    "CoachedTextarea",
+    "GrowthPanel",
+    "home_panel",
+    "next_transition",
+    "review_dates",
+    "review_due_within",
+    "stagnation_by_person",
+]
 
 
 def next_transition(person: Person) -> Transition | None:
@@ -38,6 +54,21 @@ def home_panel(person: Person, *, is_manager: bool) -> GrowthPanel:
             engineer=person, manager=person if is_manager else None
         ),
     )
+
+
+def review_due_within(person: Person, days: int) -> GrowthPlan | None:
+    """The person's plan if its quarterly review is due within `days` (or overdue)."""
+    horizon = timezone.localdate() + timedelta(days=days)
+    return GrowthPlan.objects.filter(engineer=person, next_review_due__lte=horizon).first()
+
+
+def review_dates(person: Person) -> list[GrowthPlan]:
+    """The plans whose next quarterly review the person takes part in: their own and, for
+    a manager, their active direct reports' (one query; for the calendar feed)."""
+    plans = GrowthPlan.objects.filter(
+        Q(engineer=person) | Q(engineer__manager=person), engineer__is_active=True
+    )
+    return list(plans.select_related("engineer").order_by("next_review_due", "engineer__name"))
 
 
 def stagnation_by_person(people: Sequence[Person]) -> dict[int, Stagnation | None]:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import Level, Person, Team
 from growth.models import Experiment, GrowthPlan, PlanChange, QuarterlyReview, SupportCommitment
+from one_on_ones.models import ActionItem, AgendaItem, OneOnOne, Pair, PrivateNote, Pulse
 from tests.conftest import make_person
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,22 @@ def everything() -> dict[str, list[tuple]]:
         ),
         "reviews": list(QuarterlyReview.objects.order_by("pk").values_list("plan_id", "quarter")),
         "history": list(PlanChange.objects.order_by("pk").values_list("plan_id", "summary")),
+        "pairs": list(Pair.objects.order_by("pk").values_list("manager_id", "engineer_id")),
+        "one_on_ones": list(
+            OneOnOne.objects.order_by("pk").values_list("pair_id", "date", "shared_notes")
+        ),
+        "agenda": list(
+            AgendaItem.objects.order_by("pk").values_list("one_on_one_id", "text", "discussed")
+        ),
+        "actions": list(
+            ActionItem.objects.order_by("pk").values_list(
+                "one_on_one_id", "text", "done_at", "times_carried"
+            )
+        ),
+        "pulses": list(Pulse.objects.order_by("pk").values_list("one_on_one_id", "learning")),
+        "private_notes": list(
+            PrivateNote._base.order_by("pk").values_list("one_on_one_id", "author_id", "body")
+        ),
     }
 
 
@@ -63,6 +80,7 @@ def test_seed_demo_prints_what_it_made_and_the_demo_sign_ins():
     people = Person.objects.count()
     assert f"Demo org ready: {people} people in 4 teams ({people} new)." in output
     assert "Demo growth plans: 5 new." in output
+    assert "Demo 1:1 histories: 13 new." in output
     assert "Demo sign-ins" in output
     assert "  Email                   Role                  Password" in output
     assert "  engineer@example.com    engineer              trellis-demo" in output
@@ -78,6 +96,7 @@ def test_seed_demo_twice_changes_nothing():
     assert everything() == before
     assert "(0 new)." in output
     assert "Demo growth plans: 0 new." in output
+    assert "Demo 1:1 histories: 0 new." in output
     assert "engineer@example.com" in output
 
 
@@ -97,6 +116,11 @@ def test_seed_demo_again_leaves_an_edited_demo_alone():
     )
     SupportCommitment.objects.filter(plan__engineer=leo).update(status="done")
     Experiment.objects.filter(plan__engineer__email="sofia.marchetti@example.com").delete()
+    OneOnOne.objects.filter(pair__engineer=leo).update(shared_notes="Edited notes")
+    ActionItem.objects.filter(one_on_one__pair__engineer=leo).update(done_at=None)
+    # Hannah's history deleted but for one 1:1: she has 1:1s, so she is not reseeded.
+    hannahs = OneOnOne.objects.filter(pair__engineer__email="hannah.berg@example.com")
+    OneOnOne.objects.filter(pk__in=list(hannahs.values_list("pk", flat=True)[1:])).delete()
     before = everything()
 
     seed()
@@ -112,6 +136,7 @@ def test_seed_demo_if_empty_adds_nothing_when_people_exist():
     assert list(Person.objects.values_list("email", flat=True)) == ["someone@example.com"]
     assert Team.objects.count() == 0
     assert GrowthPlan.objects.count() == 0
+    assert OneOnOne.objects.count() == 0
     assert "People already exist: demo org not loaded." in output
     assert "Demo sign-ins" not in output
 
