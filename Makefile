@@ -13,7 +13,7 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 # The Nu HTML checker for tests/test_html_valid.py (npm package; runs on Java 17).
 VNU_VERSION := 26.9.27
 
-.PHONY: run test install install-dev lint format clean
+.PHONY: run test bench install install-dev lint format clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Trellis needs one of Python $(PYTHON_VERSIONS)" \
@@ -57,6 +57,13 @@ run: install
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Performance budgets on a 2,000-engineer org in its own database, then a 60 s load
+# run under wrk (Debian package); bench/README.md says how to read the results.
+# BENCH_ARGS="--load-seconds 20", "--no-load", "--rebuild", "--profile 'plan:engineer'".
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || echo "wrk not found: the load run is skipped (apt-get install wrk)."
+	DJANGO_SETTINGS_MODULE=config.settings_bench $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

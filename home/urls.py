@@ -8,4 +8,5 @@ app_name = "home"
 
 urlpatterns = [
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("bench/floor/", views.floor, name="floor"),
 ]

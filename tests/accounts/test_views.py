@@ -7,6 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Person, Team
+from accounts.org_tree import CHART_ROWS
 from tests.conftest import build_chain_org, make_person
 
 
@@ -27,8 +28,8 @@ class _OrgTreeParser(HTMLParser):
             node: list = ["", []]
             self.lists[-1].append(node)
             self.nodes.append(node)
-        elif self.lists and tag == "a":
-            self.in_link = True
+        elif self.lists and tag == "a" and ("class", "org-open") not in attrs:
+            self.in_link = True  # the person's name, not the "show reports" link
 
     def handle_endtag(self, tag: str) -> None:
         if not self.lists:
@@ -137,12 +138,74 @@ def test_org_chart_queries_do_not_grow_with_the_org(
     top = big_org(size)
     client.force_login(top)
 
-    # session, user, roles, the subtree
-    with django_assert_max_num_queries(4):
+    # session, user, roles, who reports to whom, the people shown
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("accounts:org_chart"))
 
     assertContains(response, f"{size} people in your reporting line")
-    assert tree_size(org_tree(response)) == size
+    direct_reports = Person.objects.filter(manager=top).count()
+    # Whole levels while they fit; beyond that, the first level and links to open the rest.
+    shown = size if size <= CHART_ROWS else 1 + direct_reports
+    assert tree_size(org_tree(response)) == shown
+
+
+def test_org_chart_of_a_large_org_opens_level_by_level(client, db):
+    top = big_org(300)
+    first = Person.objects.filter(manager=top).order_by("name").first()
+    client.force_login(top)
+
+    response = client.get(reverse("accounts:org_chart"))
+
+    assert len(response.content) < 40_000
+    assert [children for _, children in org_tree(response)[0][1]][0] == []
+    assertContains(
+        response,
+        f'<a class="org-open" href="?open={first.pk}#person-{first.pk}"'
+        f' hx-get="{reverse("accounts:org_chart")}?open={first.pk}" hx-target="this"'
+        f' hx-swap="outerHTML">Show reports<span class="visually-hidden"> of {first.name}'
+        "</span></a>",
+        html=True,
+    )
+
+
+def test_org_chart_link_opens_the_line_down_to_a_person(client, db):
+    top = big_org(300)
+    first = Person.objects.filter(manager=top).order_by("name").first()
+    second = Person.objects.filter(manager=first).order_by("name").first()
+    below_second = list(Person.objects.filter(manager=second).values_list("name", flat=True))
+    client.force_login(top)
+
+    response = client.get(reverse("accounts:org_chart"), {"open": second.pk})
+
+    ((_, level_one),) = org_tree(response)
+    opened = dict(level_one)[first.name]
+    assert [name for name, _ in opened] == [second.name]
+    assert sorted(name for name, _ in dict(opened)[second.name]) == sorted(below_second)
+
+
+def test_org_chart_htmx_gets_just_the_branch(client, db):
+    top = big_org(300)
+    first = Person.objects.filter(manager=top).order_by("name").first()
+    client.force_login(top)
+
+    response = client.get(
+        reverse("accounts:org_chart"), {"open": first.pk}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assertNotContains(response, "<html")
+    for report in Person.objects.filter(manager=first):
+        assertContains(response, f'<li id="person-{report.pk}">')
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(("viewer", "target"), [("director", "far_engineer"), ("engineer", "peer")])
+def test_org_chart_will_not_open_anyone_outside_the_line(client, org, viewer, target):
+    client.force_login(getattr(org, viewer))
+
+    response = client.get(reverse("accounts:org_chart"), {"open": getattr(org, target).pk})
+
+    assert response.status_code == 404
 
 
 def test_org_chart_renders_a_chain_120_levels_deep(client, db):
@@ -152,8 +215,10 @@ def test_org_chart_renders_a_chain_120_levels_deep(client, db):
         manager = make_person(f"chain{i}@example.com", f"Chain {i}", manager=manager)
     client.force_login(top)
 
-    response = client.get(reverse("accounts:org_chart"))
+    first_page = client.get(reverse("accounts:org_chart"))
+    response = client.get(reverse("accounts:org_chart"), {"open": manager.pk})
 
+    assert tree_size(org_tree(first_page)) <= CHART_ROWS
     assert response.status_code == 200
     tree = org_tree(response)
     depth = 0

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from growth import services
 from growth.models import (
     Experiment,
     GrowthPlan,
@@ -19,6 +20,7 @@ from growth.models import (
     SupportCommitment,
     Transition,
 )
+from growth.services import LearnedRequired
 
 TODAY = date(2026, 9, 20)
 HTMX = {"HX-Request": "true"}
@@ -592,7 +594,7 @@ def test_experiment_edit_saves_every_field_and_records_diff(client, org):
 
     response = client.post(
         url("experiment_edit", experiment.pk),
-        experiment_edit_post(experiment, status="running", due_date="2026-09-01"),
+        experiment_edit_post(experiment, status="running", due_date="2026-11-15"),
         headers=HTMX,
     )
 
@@ -602,14 +604,71 @@ def test_experiment_edit_saves_every_field_and_records_diff(client, org):
     experiment.refresh_from_db()
     assert (experiment.status, experiment.due_date, experiment.version) == (
         "running",
-        date(2026, 9, 1),  # a past due date is fine on an existing experiment
+        date(2026, 11, 15),
         2,
     )
     change = PlanChange.objects.get(subject="experiment", action="updated")
     assert change.diff == {
-        "Timebox / due date": ["2026-10-31", "2026-09-01"],
+        "Timebox / due date": ["2026-10-31", "2026-11-15"],
         "Status": ["Planned", "Running"],
     }
+
+
+@pytest.mark.parametrize("due", ["2026-09-19", "0001-01-01"])
+def test_experiment_edit_refuses_a_due_date_in_the_past(client, org, due):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(plan, "Fixing the seed halves the variance")
+    client.force_login(org.engineer)
+
+    response = client.post(
+        url("experiment_edit", experiment.pk), experiment_edit_post(experiment, due_date=due)
+    )
+
+    assert response.status_code == 200
+    assertContains(response, "The due date is in the past.")
+    experiment.refresh_from_db()
+    assert (experiment.due_date, experiment.version) == (date(2026, 10, 31), 1)
+    assert not PlanChange.objects.exists()
+
+
+def test_experiment_edit_keeps_an_overdue_experiments_due_date_unchanged(client, org):
+    # An overdue experiment stays editable (to close it, or fix a typo) without
+    # inventing a new timebox.
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(
+        plan, "Fixing the seed halves the variance", due_date=date(2026, 8, 1)
+    )
+    client.force_login(org.engineer)
+
+    response = client.post(
+        url("experiment_edit", experiment.pk),
+        experiment_edit_post(experiment, hypothesis="Fixing the seed cuts the variance"),
+    )
+
+    assert response.status_code == 302
+    experiment.refresh_from_db()
+    assert (experiment.hypothesis, experiment.due_date) == (
+        "Fixing the seed cuts the variance",
+        date(2026, 8, 1),
+    )
+
+
+def test_experiment_edit_refuses_moving_a_past_due_date_to_another_past_date(client, org):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(
+        plan, "Fixing the seed halves the variance", due_date=date(2026, 8, 1)
+    )
+    client.force_login(org.engineer)
+
+    response = client.post(
+        url("experiment_edit", experiment.pk),
+        experiment_edit_post(experiment, due_date="2026-09-01"),
+    )
+
+    assert response.status_code == 200
+    assertContains(response, "The due date is in the past.")
+    experiment.refresh_from_db()
+    assert experiment.due_date == date(2026, 8, 1)
 
 
 def test_experiment_edit_closing_needs_what_was_learned(client, org):
@@ -747,6 +806,32 @@ def test_experiment_close_bad_input_keeps_it_open(client, org, data, error):
     assertContains(response, '<details class="close-experiment" open>', html=False)
     experiment.refresh_from_db()
     assert (experiment.status, experiment.closed_on) == ("planned", None)
+    assert not PlanChange.objects.exists()
+
+
+def test_closing_services_refuse_an_empty_what_was_learned(org):
+    plan = make_plan(org.engineer)
+    experiment = make_experiment(plan, "Fixing the seed halves the variance")
+
+    with pytest.raises(LearnedRequired):
+        services.close_experiment(
+            experiment=experiment, actor=org.engineer, version=1, status="done", learned=" "
+        )
+    with pytest.raises(LearnedRequired):
+        services.update_experiment(
+            experiment=experiment,
+            actor=org.engineer,
+            version=1,
+            hypothesis=experiment.hypothesis,
+            what_to_try=experiment.what_to_try,
+            success_signal=experiment.success_signal,
+            due_date=experiment.due_date,
+            status="abandoned",
+            learned="",
+        )
+
+    experiment.refresh_from_db()
+    assert (experiment.status, experiment.version) == ("planned", 1)
     assert not PlanChange.objects.exists()
 
 
@@ -998,3 +1083,28 @@ def test_plan_history_queries_flat_with_history_size(client, org):
 
     assert large_count == small_count
     assert large_count <= 8
+
+
+def test_plan_history_shows_25_changes_a_page_newest_first(client, org):
+    plan = make_plan(org.engineer)
+    PlanChange.objects.filter(plan=plan).delete()
+    for i in range(30):
+        PlanChange.objects.create(
+            plan=plan,
+            actor=org.engineer,
+            subject="plan",
+            action="updated",
+            summary=f"Change {i:02d}",
+        )
+    client.force_login(org.engineer)
+
+    first = client.get(url("plan_history", org.engineer.pk))
+    second = client.get(url("plan_history", org.engineer.pk), {"page": 2})
+
+    assertContains(first, "Change 29")
+    assertContains(first, "Change 05")
+    assertNotContains(first, "Change 04")
+    assertContains(first, '<a href="?page=2">Older changes</a>', html=True)
+    assertContains(second, "Change 04")
+    assertContains(second, "Change 00")
+    assertNotContains(second, "Change 05")

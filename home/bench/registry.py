@@ -1,0 +1,120 @@
+"""What the bench builds and which pages it measures: the lists later apps append to.
+
+A builder fills in one app's data for the large org (`<app>/bench.py`); it runs
+after the org exists, in list order, inside one transaction. A page is a URL per
+role; its budget is a multiple of the floor's p95 (ORG_WIDE for the pages that
+show the whole org to that role). Every page is measured for each of its roles
+at the demo org (seed_demo) and at the large org, whose casts are below.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from tqdm import tqdm
+
+from accounts.bench import BenchOrg
+from accounts.demo import LOGINS
+from accounts.models import Person
+from growth import demo as growth_demo
+from growth.bench import build_growth_bench
+from growth.models import QuarterlyReview
+
+PAGE_BUDGET = 10  # × the floor's p95
+ORG_WIDE_BUDGET = 20
+ROLES = ("engineer", "manager", "director", "admin")
+LINE = ("engineer", "manager", "director")  # the engineer and those above them
+
+
+@dataclass(frozen=True)
+class Builder:
+    name: str
+    version: int  # bump when the data it builds changes: the bench rebuilds
+    build: Callable[[BenchOrg, random.Random, tqdm], None]
+
+
+BUILDERS: list[Builder] = [
+    Builder("growth", 1, lambda org, rng, bar: build_growth_bench(org, rng=rng, bar=bar)),
+    # one_on_ones, calibration and retention add theirs here.
+]
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who signs in for each role; every page is about `engineer`."""
+
+    engineer: Person
+    manager: Person
+    director: Person
+    admin: Person
+
+    def as_role(self, role: str) -> Person:
+        return getattr(self, role)
+
+
+def demo_cast() -> Cast:
+    """The demo org's people (seed_demo): the engineer with two past reviews, and above."""
+    by_role = {login.role.split()[0]: login.email for login in LOGINS}
+    engineer = Person.objects.select_related("manager").get(email=growth_demo.REVIEWED)
+    assert engineer.manager is not None
+    return Cast(
+        engineer=engineer,
+        manager=engineer.manager,
+        director=Person.objects.get(email=by_role["director"]),
+        admin=Person.objects.get(email=by_role["admin"]),
+    )
+
+
+def large_cast(org: BenchOrg) -> Cast:
+    # The head is the director: every org-wide page at its largest.
+    return Cast(engineer=org.engineer, manager=org.manager, director=org.head, admin=org.admin)
+
+
+def _reviews(cast: Cast) -> list[int]:
+    reviews = QuarterlyReview.objects.filter(plan__engineer=cast.engineer).order_by("submitted_at")
+    return list(reviews.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: Callable[[Cast], str]
+    roles: tuple[str, ...]
+    org_wide: tuple[str, ...] = ()  # roles that see the whole org on it
+
+    def budget(self, role: str) -> int:
+        return ORG_WIDE_BUDGET if role in self.org_wide else PAGE_BUDGET
+
+
+def _person_url(name: str) -> Callable[[Cast], str]:
+    return lambda cast: reverse(name, args=[cast.engineer.pk])
+
+
+# The floor: every budget is a multiple of its p95.
+FLOOR = Page("floor", lambda cast: reverse("home:floor"), ("engineer",))
+
+PAGES: list[Page] = [
+    Page("home", lambda cast: reverse("home"), ROLES, org_wide=("director",)),
+    Page("org chart", lambda cast: reverse("accounts:org_chart"), ROLES, org_wide=ROLES),
+    Page("profile", _person_url("home:person_detail"), LINE),
+    Page("plan", _person_url("growth:plan_detail"), LINE),
+    Page("plan history", _person_url("growth:plan_history"), LINE),
+    Page(
+        "review",
+        lambda cast: reverse("growth:review_detail", args=[_reviews(cast)[-1]]),
+        LINE,
+    ),
+    Page(
+        "compare",
+        lambda cast: (
+            reverse("growth:review_compare", args=[cast.engineer.pk])
+            + f"?a={_reviews(cast)[0]}&b=current"
+        ),
+        LINE,
+    ),
+    Page("ladder", lambda cast: reverse("growth:ladder"), ROLES),
+    # Later: the 1:1 page, the calibration grid, the dashboard.
+]

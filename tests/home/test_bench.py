@@ -1,0 +1,105 @@
+"""`manage.py bench` at a tiny size: it runs end to end and writes every budget.
+
+Times at this size mean nothing; what is checked is the shape of results.json
+and the query counts, which must not depend on the org's size.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from accounts.bench import OrgSize, build_bench_org, find_bench_org, other_build_exists
+from home.bench.database import SQLITE_FILE, bench_name
+from home.bench.registry import FLOOR, PAGES
+
+
+@pytest.fixture(scope="module")
+def results(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
+    """One tiny bench run for the module, in a transaction rolled back afterwards."""
+    output = tmp_path_factory.mktemp("bench") / "results.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command(
+            "bench",
+            engineers=30,
+            requests=5,
+            warmup=0,
+            no_load=True,
+            current_database=True,
+            output=str(output),
+            verbosity=0,
+        )
+        transaction.set_rollback(True)
+    return json.loads(output.read_text())
+
+
+def test_bench_measures_the_floor_and_every_page_for_every_role(results):
+    measured = [(row["page"], row["role"]) for row in results["pages"]]
+
+    expected = [(page.name, role) for page in [FLOOR, *PAGES] for role in page.roles]
+    assert measured == expected
+    assert all(row["requests"] == 5 for row in results["pages"])
+    assert results["pages"][0]["p95_ratio"] == 1.0
+    assert results["load"] is None
+
+
+def test_bench_has_a_time_budget_per_page_and_role(results):
+    time_budgets = {b["name"]: b["limit"] for b in results["budgets"] if b["kind"] == "time"}
+
+    assert time_budgets["org chart (director): p95 ≤ 20× floor"] == 20
+    assert time_budgets["home (director): p95 ≤ 20× floor"] == 20
+    assert time_budgets["home (manager): p95 ≤ 10× floor"] == 10
+    assert time_budgets["plan history (engineer): p95 ≤ 10× floor"] == 10
+    assert len(time_budgets) == len(results["pages"]) - 1  # all but the floor
+
+
+def test_bench_query_counts_are_the_same_at_both_org_sizes(results):
+    checks = [b for b in results["budgets"] if b["kind"] == "queries"]
+
+    assert len(checks) == len(results["pages"])
+    unequal = [c["name"] for c in checks if not c["pass"]]
+    assert unequal == []
+    assert all(c["value"] == c["limit"] for c in checks)
+    assert results["org"]["large"]["people"] == 1 + 2 + 4 + 30 + 1  # head, admin
+    assert results["org"]["large"]["quarterly_reviews"] > 0
+
+
+def test_bench_refuses_debug_settings(settings):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError, match="production settings"):
+        call_command("bench", no_load=True, current_database=True)
+
+
+def test_bench_org_is_found_again_by_its_key(db):
+    bar = tqdm(disable=True)
+    built = build_bench_org(OrgSize(12, 3, 2), key="t1", rng=random.Random(1), bar=bar)
+
+    found = find_bench_org("t1")
+
+    assert found is not None
+    assert (found.head, found.manager, found.engineer, found.admin) == (
+        built.head,
+        built.manager,
+        built.engineer,
+        built.admin,
+    )
+    assert len(found.people) == len(built.people) == 1 + 2 + 1 + 2 + 12
+    assert find_bench_org("t2") is None
+    assert other_build_exists("t2")
+    assert not other_build_exists("t1")
+
+
+def test_bench_database_sits_beside_the_apps():
+    postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "trellis"}
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/db.sqlite3"}
+
+    assert bench_name(postgres) == "trellis_bench"
+    assert bench_name(sqlite) == str(SQLITE_FILE)
+    assert SQLITE_FILE.name == "bench.sqlite3"
