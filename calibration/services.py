@@ -23,6 +23,7 @@ from calibration.models import (
     RatingChange,
     WorkItem,
 )
+from growth.panels import experiments_of
 
 State = CalibrationCycle.State
 
@@ -66,6 +67,15 @@ def add_work_item(
     shares = [c.share for c in contributors if c.share is not None]
     if sum(shares) > 100:
         raise ValidationError({"contributors": "Shares of the credit add up to more than 100%."})
+    pairs = [(c.person.pk, c.role) for c in contributors]
+    if len(set(pairs)) < len(pairs):
+        raise ValidationError({"contributors": "The same person is listed twice in one role."})
+    if linked_experiment_id is not None and linked_experiment_id not in {
+        e.pk for e in experiments_of([c.person for c in contributors])
+    }:
+        raise ValidationError(
+            {"linked_experiment": "Link an experiment from a contributor's growth plan."}
+        )
     item = WorkItem.objects.create(
         kind=kind,
         title=title,
@@ -107,7 +117,12 @@ def confirm_contribution(
 
 @transaction.atomic
 def open_cycle(
-    *, director: Person, name: str, period_start: date, period_end: date
+    *,
+    director: Person,
+    name: str,
+    period_start: date,
+    period_end: date,
+    at: datetime | None = None,
 ) -> CalibrationCycle:
     """A cycle over everyone active in the director's subtree who has a manager.
 
@@ -131,7 +146,11 @@ def open_cycle(
             f"{clash.engineer} is already in “{clash.cycle}” for an overlapping period."
         )
     cycle = CalibrationCycle.objects.create(
-        name=name, director=director, period_start=period_start, period_end=period_end
+        name=name,
+        director=director,
+        period_start=period_start,
+        period_end=period_end,
+        created_at=at or timezone.now(),
     )
     CycleMember.objects.bulk_create(
         CycleMember(cycle=cycle, engineer=person, manager_id=person.manager_id) for person in people
@@ -178,6 +197,17 @@ def _check_evidence(member: CycleMember, evidence: Sequence[WorkItem]) -> None:
             )
 
 
+def _check_draft_fields(
+    member: CycleMember, dimension: Dimension, score: int, justification: str
+) -> None:
+    if score not in (1, 2, 3, 4):
+        raise ValidationError({"score": "Score from 1 to 4."})
+    if not justification.strip():
+        raise ValidationError({"justification": "Say why, in terms of process."})
+    if not dimension.applies_to(member.engineer.level):
+        raise ValidationError({"dimension": f"{dimension} is not rated at this level."})
+
+
 @transaction.atomic
 def save_draft_rating(
     *,
@@ -197,12 +227,7 @@ def save_draft_rating(
     """
     member.cycle = CalibrationCycle.objects.select_for_update().get(pk=member.cycle_id)
     rules.require(rules.can_draft(actor, member), rules.ONLY_MANAGER)
-    if score not in (1, 2, 3, 4):
-        raise ValidationError({"score": "Score from 1 to 4."})
-    if not justification.strip():
-        raise ValidationError({"justification": "Say why, in terms of process."})
-    if not dimension.applies_to(member.engineer.level):
-        raise ValidationError({"dimension": f"{dimension} is not rated at this level."})
+    _check_draft_fields(member, dimension, score, justification)
     _check_evidence(member, evidence)
     now = at or timezone.now()
     rating = Rating.objects.filter(member=member, dimension=dimension).first()
@@ -243,20 +268,85 @@ def save_draft_rating(
     return rating
 
 
+@dataclass(frozen=True)
+class DraftInput:
+    dimension: Dimension
+    score: int
+    justification: str
+    evidence: Sequence[WorkItem]
+
+
+@transaction.atomic
+def draft_ratings(
+    *,
+    member: CycleMember,
+    actor: Person,
+    drafts: Sequence[DraftInput],
+    lock: bool = False,
+    at: datetime | None = None,
+) -> list[Rating]:
+    """A manager's first draft of several dimensions for one engineer, in one save,
+    and with `lock` the draft locked as lock_draft does ("save and lock").
+
+    The same checks as save_draft_rating, in a handful of queries whatever the number
+    of dimensions. Only for dimensions not rated yet and drafts not locked: changing a
+    rating goes through save_draft_rating (and after locking, needs a reason).
+    """
+    member.cycle = CalibrationCycle.objects.select_for_update().get(pk=member.cycle_id)
+    rules.require(rules.can_draft(actor, member), rules.ONLY_MANAGER)
+    if member.locked_at is not None:
+        raise ValidationError(
+            {"reason": "Your draft is locked: change one rating at a time, saying why."}
+        )
+    dimension_ids = [d.dimension.pk for d in drafts]
+    if len(set(dimension_ids)) < len(dimension_ids):
+        raise ValidationError({"dimension": "One rating per dimension."})
+    for d in drafts:
+        _check_draft_fields(member, d.dimension, d.score, d.justification)
+        if not d.evidence:
+            raise ValidationError({"evidence": "Cite at least one work item as evidence."})
+    _check_evidence(member, list({item.pk: item for d in drafts for item in d.evidence}.values()))
+    if Rating.objects.filter(member=member, dimension_id__in=dimension_ids).exists():
+        raise ValidationError({"dimension": "Already rated: change it on its own."})
+    now = at or timezone.now()
+    ratings = Rating.objects.bulk_create(
+        Rating(
+            member=member,
+            dimension=d.dimension,
+            draft_score=d.score,
+            final_score=d.score,
+            justification=d.justification,
+            updated_at=now,
+        )
+        for d in drafts
+    )
+    Through = Rating.evidence.through
+    Through.objects.bulk_create(
+        Through(rating_id=rating.pk, workitem_id=item.pk)
+        for rating, d in zip(ratings, drafts, strict=True)
+        for item in dict.fromkeys(d.evidence)
+    )
+    if lock:
+        _lock(member, now)
+    return ratings
+
+
 @transaction.atomic
 def lock_draft(*, member: CycleMember, actor: Person, at: datetime | None = None) -> CycleMember:
     """The manager is done drafting this engineer: results become visible to them."""
     member.cycle = CalibrationCycle.objects.select_for_update().get(pk=member.cycle_id)
     rules.require(rules.can_draft(actor, member), rules.ONLY_MANAGER)
+    _lock(member, at or timezone.now())
+    return member
+
+
+def _lock(member: CycleMember, now: datetime) -> None:
     applicable = [d.pk for d in Dimension.objects.all() if d.applies_to(member.engineer.level)]
     rated = set(member.ratings.values_list("dimension_id", flat=True))
     if set(applicable) - rated:
         raise ValidationError("Rate every dimension before locking the draft.")
-    CycleMember.objects.filter(pk=member.pk, locked_at__isnull=True).update(
-        locked_at=at or timezone.now()
-    )
+    CycleMember.objects.filter(pk=member.pk, locked_at__isnull=True).update(locked_at=now)
     member.refresh_from_db()
-    return member
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("growth/", include("growth.urls")),
     path("1on1/", include("one_on_ones.urls")),
+    path("calibration/", include("calibration.urls")),
     path("calendar/", include("one_on_ones.urls_calendar")),
     path("admin/", admin.site.urls),
 ]

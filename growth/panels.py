@@ -6,7 +6,7 @@ function takes people already fetched and answers in a fixed number of queries.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Person
-from growth.models import GrowthPlan, Transition
+from growth.models import Experiment, GrowthPlan, Transition
 from growth.selectors import ReviewAlerts, reviews_needing_attention
 from growth.stagnation import Stagnation, assess_stagnation
 from growth.widgets import CoachedTextarea
@@ -23,6 +23,7 @@ from growth.widgets import CoachedTextarea
 __all__ = [
     "CoachedTextarea",
     "GrowthPanel",
+    "experiments_of",
     "home_panel",
     "next_transition",
     "review_dates",
@@ -74,3 +75,14 @@ def review_dates(person: Person) -> list[GrowthPlan]:
 def stagnation_by_person(people: Sequence[Person]) -> dict[int, Stagnation | None]:
     """Stagnation beside each name a manager sees (a signal for them to act on)."""
     return assess_stagnation(people)
+
+
+def experiments_of(people: Iterable[Person]) -> list[Experiment]:
+    """The growth-plan experiments of these people (a list, or a QuerySet used as a
+    subquery), with each plan's engineer: one query, for linking an experiment as
+    calibration evidence."""
+    return list(
+        Experiment.objects.filter(plan__engineer__in=people)
+        .select_related("plan__engineer")
+        .order_by("plan__engineer__name", "position", "pk")
+    )

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 SQLITE_FILE = Path(settings.BASE_DIR) / "var" / "bench.sqlite3"
+APP_NAME = "BENCH_APP_NAME"  # the app's database NAME, kept in the connection's settings
 
 
 def bench_name(settings_dict: dict) -> str:
@@ -28,8 +29,13 @@ def bench_name(settings_dict: dict) -> str:
 
 
 def use_bench_database(*, fresh: bool) -> str:
-    """Point the default connection at the bench database, creating it (anew if `fresh`)."""
-    name = bench_name(connection.settings_dict)
+    """Point the default connection at the bench database, creating it (anew if `fresh`).
+
+    Called again (to start it anew when it holds another build), it stays on the same
+    database: the name comes from the app's, remembered the first time.
+    """
+    app_name = connection.settings_dict.setdefault(APP_NAME, connection.settings_dict["NAME"])
+    name = bench_name({**connection.settings_dict, "NAME": app_name})
     if connection.vendor == "postgresql":
         quoted = connection.ops.quote_name(name)
         with connection._nodb_cursor() as cursor:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 from tqdm import tqdm
 
 from accounts.bench import BenchOrg
@@ -22,6 +23,8 @@ from accounts.models import Person
 from growth import demo as growth_demo
 from growth.bench import build_growth_bench
 from growth.models import QuarterlyReview
+from one_on_ones.bench import build_one_on_ones_bench
+from one_on_ones.models import OneOnOne
 
 PAGE_BUDGET = 10  # × the floor's p95
 ORG_WIDE_BUDGET = 20
@@ -38,7 +41,8 @@ class Builder:
 
 BUILDERS: list[Builder] = [
     Builder("growth", 1, lambda org, rng, bar: build_growth_bench(org, rng=rng, bar=bar)),
-    # one_on_ones, calibration and retention add theirs here.
+    Builder("one_on_ones", 1, lambda org, rng, bar: build_one_on_ones_bench(org, rng=rng, bar=bar)),
+    # calibration and retention add theirs here.
 ]
 
 
@@ -76,6 +80,16 @@ def large_cast(org: BenchOrg) -> Cast:
 def _reviews(cast: Cast) -> list[int]:
     reviews = QuarterlyReview.objects.filter(plan__engineer=cast.engineer).order_by("submitted_at")
     return list(reviews.values_list("pk", flat=True))
+
+
+def _latest_one_on_one(cast: Cast) -> int:
+    """The engineer's latest 1:1 held with their manager (a planned one is ahead)."""
+    held = OneOnOne.objects.filter(
+        pair__manager=cast.manager, pair__engineer=cast.engineer, date__lte=timezone.localdate()
+    )
+    pk = held.order_by("-date").values_list("pk", flat=True).first()
+    assert pk is not None, f"{cast.engineer} has no 1:1 with {cast.manager}"
+    return pk
 
 
 @dataclass(frozen=True)
@@ -116,5 +130,12 @@ PAGES: list[Page] = [
         LINE,
     ),
     Page("ladder", lambda cast: reverse("growth:ladder"), ROLES),
-    # Later: the 1:1 page, the calibration grid, the dashboard.
+    Page("1:1 list", lambda cast: reverse("one_on_ones:list"), ("manager",)),
+    Page("1:1 pair", _person_url("one_on_ones:pair"), ("engineer", "manager")),
+    Page(
+        "1:1",
+        lambda cast: reverse("one_on_ones:detail", args=[_latest_one_on_one(cast)]),
+        ("engineer", "manager"),
+    ),
+    # Later: the calibration grid, the dashboard.
 ]

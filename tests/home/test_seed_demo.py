@@ -9,6 +9,17 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import Level, Person, Team
+from calibration.models import (
+    Anchor,
+    CalibrationCycle,
+    Contribution,
+    CycleMember,
+    Dimension,
+    Rating,
+    RatingChange,
+    WorkItem,
+)
+from calibration.rubric_defaults import seed_rubric
 from growth.models import Experiment, GrowthPlan, PlanChange, QuarterlyReview, SupportCommitment
 from one_on_ones.models import ActionItem, AgendaItem, OneOnOne, Pair, PrivateNote, Pulse
 from tests.conftest import make_person
@@ -21,6 +32,13 @@ LOGINS = [
     "engineer@example.com",
     "admin@example.com",
 ]
+
+
+@pytest.fixture(autouse=True)
+def rubric(db):
+    # From migration calibration/0002; a database flushed by a browser test needs it again.
+    if not Dimension.objects.exists():
+        seed_rubric(Dimension, Anchor)
 
 
 def seed(*args: str) -> str:
@@ -71,6 +89,39 @@ def everything() -> dict[str, list[tuple]]:
         "private_notes": list(
             PrivateNote._base.order_by("pk").values_list("one_on_one_id", "author_id", "body")
         ),
+        "work_items": list(
+            WorkItem.objects.order_by("pk").values_list(
+                "title", "kind", "date", "result", "created_by_id", "linked_experiment_id"
+            )
+        ),
+        "contributions": list(
+            Contribution.objects.order_by("pk").values_list(
+                "work_item_id", "person_id", "role", "statement", "confirmed_at"
+            )
+        ),
+        "cycles": list(
+            CalibrationCycle.objects.order_by("pk").values_list(
+                "name", "director_id", "period_start", "period_end", "state", "published_at"
+            )
+        ),
+        "members": list(
+            CycleMember.objects.order_by("pk").values_list(
+                "cycle_id", "engineer_id", "manager_id", "locked_at"
+            )
+        ),
+        "ratings": list(
+            Rating.objects.order_by("pk").values_list(
+                "member_id", "dimension_id", "draft_score", "final_score", "justification"
+            )
+        ),
+        "evidence": list(
+            Rating.evidence.through.objects.order_by("pk").values_list("rating_id", "workitem_id")
+        ),
+        "rating_changes": list(
+            RatingChange.objects.order_by("pk").values_list(
+                "rating_id", "stage", "old_score", "new_score", "reason"
+            )
+        ),
     }
 
 
@@ -81,6 +132,7 @@ def test_seed_demo_prints_what_it_made_and_the_demo_sign_ins():
     assert f"Demo org ready: {people} people in 4 teams ({people} new)." in output
     assert "Demo growth plans: 5 new." in output
     assert "Demo 1:1 histories: 13 new." in output
+    assert "Demo calibration cycles: 2 new." in output
     assert "Demo sign-ins" in output
     assert "  Email                   Role                  Password" in output
     assert "  engineer@example.com    engineer              trellis-demo" in output
@@ -97,6 +149,8 @@ def test_seed_demo_twice_changes_nothing():
     assert "(0 new)." in output
     assert "Demo growth plans: 0 new." in output
     assert "Demo 1:1 histories: 0 new." in output
+    assert "Demo calibration cycles: 0 new." in output
+    assert before["ratings"] and before["rating_changes"]
     assert "engineer@example.com" in output
 
 
@@ -121,6 +175,10 @@ def test_seed_demo_again_leaves_an_edited_demo_alone():
     # Hannah's history deleted but for one 1:1: she has 1:1s, so she is not reseeded.
     hannahs = OneOnOne.objects.filter(pair__engineer__email="hannah.berg@example.com")
     OneOnOne.objects.filter(pk__in=list(hannahs.values_list("pk", flat=True)[1:])).delete()
+    # The cycle being calibrated deleted, a work item and a published rating edited.
+    CalibrationCycle.objects.filter(state=CalibrationCycle.State.CALIBRATING).delete()
+    WorkItem.objects.filter(contributions__person=leo).update(title="Edited work item")
+    Rating.objects.filter(member__engineer=leo).update(final_score=1, justification="Edited")
     before = everything()
 
     seed()
@@ -137,6 +195,7 @@ def test_seed_demo_if_empty_adds_nothing_when_people_exist():
     assert Team.objects.count() == 0
     assert GrowthPlan.objects.count() == 0
     assert OneOnOne.objects.count() == 0
+    assert WorkItem.objects.count() == CalibrationCycle.objects.count() == 0
     assert "People already exist: demo org not loaded." in output
     assert "Demo sign-ins" not in output
 
@@ -146,6 +205,7 @@ def test_seed_demo_if_empty_seeds_an_empty_database():
 
     assert Person.objects.filter(email="director@example.com").exists()
     assert GrowthPlan.objects.count() == 5
+    assert CalibrationCycle.objects.count() == 2
     assert "Demo sign-ins" in output
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, LOGINS, seed_demo_org
 from accounts.models import Person
+from calibration.demo import seed_calibration_demo
 from growth.demo import seed_growth_demo
 from one_on_ones.demo import seed_one_on_ones_demo
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 org = seed_demo_org()
                 plans_created = seed_growth_demo(org.people)
                 histories_created = seed_one_on_ones_demo(org.people)
+                cycles_created = seed_calibration_demo(org.people)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo org ready: {len(org.people)} people in {len(org.teams)} teams"
@@ -37,6 +39,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Demo growth plans: {plans_created} new.")
             self.stdout.write(f"Demo 1:1 histories: {histories_created} new.")
+            self.stdout.write(f"Demo calibration cycles: {cycles_created} new.")
         self._print_logins()
 
     def _print_logins(self) -> None:
