@@ -79,7 +79,8 @@ class PersonQuerySet(models.QuerySet):
 _PersonManagerBase = BaseUserManager.from_queryset(PersonQuerySet)
 
 
-class PersonManager(_PersonManagerBase["Person"]):
+class PersonManager(_PersonManagerBase["Person"]):  # type: ignore[valid-type, unused-ignore]
+    # (django-stubs reads this dynamic base one way or the other between runs.)
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra) -> Person:
