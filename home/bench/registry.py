@@ -20,6 +20,8 @@ from tqdm import tqdm
 from accounts.bench import BenchOrg
 from accounts.demo import LOGINS
 from accounts.models import Person
+from calibration.bench import build_calibration_bench
+from calibration.models import CalibrationCycle, CycleMember
 from growth import demo as growth_demo
 from growth.bench import build_growth_bench
 from growth.models import QuarterlyReview
@@ -42,7 +44,8 @@ class Builder:
 BUILDERS: list[Builder] = [
     Builder("growth", 1, lambda org, rng, bar: build_growth_bench(org, rng=rng, bar=bar)),
     Builder("one_on_ones", 1, lambda org, rng, bar: build_one_on_ones_bench(org, rng=rng, bar=bar)),
-    # calibration and retention add theirs here.
+    Builder("calibration", 1, lambda org, rng, bar: build_calibration_bench(org, rng=rng, bar=bar)),
+    # retention adds its own here.
 ]
 
 
@@ -92,6 +95,26 @@ def _latest_one_on_one(cast: Cast) -> int:
     return pk
 
 
+def _calibrating_cycle(cast: Cast) -> int:
+    """The cycle the director is calibrating: their session grid."""
+    cycles = CalibrationCycle.objects.filter(
+        director=cast.director, state=CalibrationCycle.State.CALIBRATING
+    )
+    pk = cycles.order_by("-period_end", "-pk").values_list("pk", flat=True).first()
+    assert pk is not None, f"{cast.director} is calibrating no cycle"
+    return pk
+
+
+def _published_member(cast: Cast) -> int:
+    """The engineer in their latest published cycle: their results page."""
+    members = CycleMember.objects.filter(
+        engineer=cast.engineer, cycle__state=CalibrationCycle.State.PUBLISHED
+    )
+    pk = members.order_by("-cycle__period_end", "-pk").values_list("pk", flat=True).first()
+    assert pk is not None, f"{cast.engineer} is in no published cycle"
+    return pk
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -137,5 +160,16 @@ PAGES: list[Page] = [
         lambda cast: reverse("one_on_ones:detail", args=[_latest_one_on_one(cast)]),
         ("engineer", "manager"),
     ),
-    # Later: the calibration grid, the dashboard.
+    Page(
+        "calibration session",
+        lambda cast: reverse("calibration:session", args=[_calibrating_cycle(cast)]),
+        ("director",),
+        org_wide=("director",),
+    ),
+    Page(
+        "calibration results",
+        lambda cast: reverse("calibration:results", args=[_published_member(cast)]),
+        ("engineer",),
+    ),
+    # Later: the dashboard.
 ]

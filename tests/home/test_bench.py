@@ -61,6 +61,8 @@ def test_bench_has_a_time_budget_per_page_and_role(results):
     assert time_budgets["1:1 list (manager): p95 ≤ 10× floor"] == 10
     assert time_budgets["1:1 pair (manager): p95 ≤ 10× floor"] == 10
     assert time_budgets["1:1 (engineer): p95 ≤ 10× floor"] == 10
+    assert time_budgets["calibration session (director): p95 ≤ 20× floor"] == 20
+    assert time_budgets["calibration results (engineer): p95 ≤ 10× floor"] == 10
     assert len(time_budgets) == len(results["pages"]) - 1  # all but the floor
 
 
