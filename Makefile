@@ -56,7 +56,7 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Performance budgets on a 2,000-engineer org in its own database, then a 60 s load
 # run under wrk (Debian package); bench/README.md says how to read the results.
