@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Person
+from accounts.versioning import StaleVersion, update_if_version
 from growth import rules
 from growth.history import field_diff, record_change
 from growth.models import Experiment, GrowthPlan, PlanComment, SupportCommitment, Transition
@@ -24,10 +25,6 @@ EXPERIMENT_FIELDS = ["hypothesis", "what_to_try", "success_signal", "due_date", 
 COMMITMENT_FIELDS = ["kind", "description", "due_date", "status"]
 # The first review of a new plan, and the cadence after it: one quarter.
 REVIEW_INTERVAL = relativedelta(months=3)
-
-
-class StaleVersion(Exception):
-    """The record changed since the form was opened; nothing was saved."""
 
 
 class LearnedRequired(ValueError):
@@ -54,16 +51,6 @@ def _diff(before, after, fields: list[str]) -> dict:
     return diff
 
 
-def _update_if_version(
-    model, *, pk: int, version: int, values: dict, at: datetime | None = None
-) -> None:
-    updated = model.objects.filter(pk=pk, version=version).update(
-        **values, version=version + 1, updated_at=at or timezone.now()
-    )
-    if not updated:
-        raise StaleVersion
-
-
 def edit_with_history(
     instance,
     *,
@@ -83,7 +70,7 @@ def edit_with_history(
     """
     model = type(instance)
     before = model.objects.get(pk=instance.pk)
-    _update_if_version(model, pk=before.pk, version=version, values=values, at=at)
+    update_if_version(model, pk=before.pk, version=version, values=values, at=at)
     after = model.objects.get(pk=before.pk)
     diff = _diff(before, after, fields)
     if diff:
@@ -138,7 +125,7 @@ def save_plan(
             at=at,
         )
         return plan
-    _update_if_version(GrowthPlan, pk=before.pk, version=version, values=values, at=at)
+    update_if_version(GrowthPlan, pk=before.pk, version=version, values=values, at=at)
     plan = GrowthPlan.objects.select_related("transition").get(pk=before.pk)
     diff = _diff(before, plan, PLAN_FIELDS)
     if diff:

@@ -31,8 +31,6 @@ from one_on_ones.models import (
 # A 1:1 is logged for a day at most this far ahead (a plan, not a typo).
 MAX_DAYS_AHEAD = 366
 
-__all__ = ["StaleVersion"]
-
 
 def pair_for(*, manager: Person, engineer: Person) -> Pair:
     """The pair of the engineer and their current manager, made on first use."""
