@@ -17,6 +17,10 @@ from django.db import transaction
 from tqdm import tqdm
 
 from accounts.bench import OrgSize, build_bench_org, find_bench_org, other_build_exists
+from calibration.models import Anchor, Dimension
+from calibration.rubric_defaults import seed_rubric
+from growth.ladder_defaults import seed_ladder
+from growth.models import Competency, LevelPolicy, Transition
 from home.bench import database
 from home.bench.database import SQLITE_FILE, bench_name
 from home.bench.registry import FLOOR, PAGES
@@ -27,6 +31,10 @@ def results(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
     """One tiny bench run for the module, in a transaction rolled back afterwards."""
     output = tmp_path_factory.mktemp("bench") / "results.json"
     with django_db_blocker.unblock(), transaction.atomic():
+        # A transactional test run earlier in this worker flushes the rows the data
+        # migrations made (ladder, rubric); the bench builds on them, so restore them.
+        seed_ladder(LevelPolicy, Transition, Competency)
+        seed_rubric(Dimension, Anchor)
         call_command(
             "bench",
             engineers=30,
