@@ -2,9 +2,11 @@
 session should argue about (calibration/analysis.py) — flags on single ratings, each
 manager's distribution and leniency, and what the session itself did to the ratings.
 
-`build_session` reads a whole cycle in a fixed number of queries whatever its size
-(dimensions, members with their people, ratings, their evidence): the statistics are
-over the whole cycle, and filtering and sorting the rows happen here, in Python.
+`build_session` reads a whole cycle in a fixed number of queries whatever its size.
+The statistics are over the whole cycle, from the scores alone (plain tuples, not model
+instances); filtering and sorting the rows happen here, in Python. Only one page of
+rows (`GRID_PAGE_SIZE` engineers) is built in full — justifications, evidence, flags —
+so a cycle of 2,000 engineers costs a page of 50, not a grid of 12,000 cells.
 """
 
 from __future__ import annotations
@@ -16,9 +18,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
 
-from accounts.models import LEVEL_ORDER, Level, Person, Team
+from accounts.models import LEVEL_ORDER, Level
 from calibration import analysis
 from calibration.analysis import Flag, Leniency, SessionEffect
 from calibration.models import (
@@ -30,6 +46,8 @@ from calibration.models import (
     WorkItem,
 )
 
+GRID_PAGE_SIZE = 50
+MANAGER_PAGE_SIZE = 12
 PEOPLE_SORTS = {"name": "Engineer", "manager": "Manager", "level": "Level", "team": "Team"}
 _SORT = re.compile(r"^-?[a-z0-9_-]{1,50}$")
 
@@ -49,6 +67,8 @@ class GridQuery:
     level: str = ""
     team: int | None = None
     sort: str = "name"  # a people sort or a dimension's key; "-" in front: descending
+    page: int = 1  # of the filtered, sorted rows; past the last: the last
+    managers_page: int = 1  # of the managers side by side
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> GridQuery:
@@ -58,6 +78,8 @@ class GridQuery:
             level=params.get("level", "") if params.get("level") in Level.values else "",
             team=_int(params.get("team")),
             sort=sort if _SORT.match(sort) else "name",
+            page=_int(params.get("page")) or 1,
+            managers_page=_int(params.get("managers_page")) or 1,
         )
 
     @property
@@ -73,9 +95,13 @@ class GridQuery:
         return bool(self.manager or self.level or self.team)
 
     def params(self, **changes: object) -> dict[str, str]:
+        """The GET parameters with `changes`; changing a filter or the sort starts again
+        at the first page (the same page of another order shows other people)."""
         values: dict[str, object] = {"manager": self.manager, "level": self.level}
         values["team"] = self.team
         values["sort"] = self.sort if self.sort != "name" else ""
+        values["page"] = None if changes or self.page == 1 else self.page
+        values["managers_page"] = self.managers_page if self.managers_page != 1 else None
         values.update(changes)
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -94,9 +120,21 @@ class GridQuery:
         params = self.params(manager=None, level="", team=None)
         return "?" + urlencode(params) if params else "?"
 
+    def on_page(self, number: int) -> str:
+        """The query string of another page of the same filtered, sorted grid."""
+        return "?" + urlencode(self.params(page=number if number != 1 else None))
+
+    def on_managers_page(self, number: int) -> str:
+        """The query string showing another page of managers, the grid as it is."""
+        params = self.params(managers_page=number if number != 1 else None)
+        if self.page != 1:
+            params["page"] = str(self.page)
+        return "?" + urlencode(params)
+
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # Bounded: a page number of a million digits is not an integer worth parsing.
+    return int(value) if value and len(value) < 10 and value.isdigit() else None
 
 
 # --- rows, cells and flags ------------------------------------------------------------------
@@ -175,11 +213,52 @@ def rating_flags(
     return flags
 
 
-def ratings_of(cycle: CalibrationCycle) -> Iterable[Rating]:
-    """The cycle's ratings with their evidence (two queries)."""
+def ratings_of(members: Iterable[CycleMember]) -> Iterable[Rating]:
+    """The members' ratings with their evidence (two queries)."""
     evidence = WorkItem.objects.order_by("date", "pk")
-    return Rating.objects.filter(member__cycle=cycle).prefetch_related(
+    return Rating.objects.filter(member__in=[m.pk for m in members]).prefetch_related(
         Prefetch("evidence", queryset=evidence)
+    )
+
+
+@dataclass(frozen=True)
+class CycleCounts:
+    """What the session's statistics need of a whole cycle, counted by the database:
+    {score: how many} of every draft and final, per manager for the drafts, how many the
+    session raised and lowered, how many changed after results — never 12,000 rows."""
+
+    drafts: Counter[int]
+    finals: Counter[int]
+    drafts_by_manager: dict[int, Counter[int]]
+    raised: int
+    lowered: int
+    changed_after_results: int
+
+
+def counts_of(cycle: CalibrationCycle) -> CycleCounts:
+    """Two aggregate queries, whatever the size of the cycle."""
+    ratings = Rating.objects.filter(member__cycle=cycle)
+    per_score = {f"draft_{s}": Count("pk", filter=Q(draft_score=s)) for s in SCORES}
+    per_score |= {f"final_{s}": Count("pk", filter=Q(final_score=s)) for s in SCORES}
+    totals = ratings.aggregate(
+        raised=Count("pk", filter=Q(final_score__gt=F("draft_score"))),
+        lowered=Count("pk", filter=Q(final_score__lt=F("draft_score"))),
+        after_results=Count("pk", filter=Q(changed_after_results=True)),
+        **per_score,
+    )
+    by_manager: dict[int, Counter[int]] = {}
+    grouped = (
+        ratings.values_list("member__manager_id", "draft_score").annotate(n=Count("pk")).order_by()
+    )
+    for manager_id, score, n in grouped:
+        by_manager.setdefault(manager_id, Counter())[score] += n
+    return CycleCounts(
+        drafts=Counter({s: totals[f"draft_{s}"] for s in SCORES}),
+        finals=Counter({s: totals[f"final_{s}"] for s in SCORES}),
+        drafts_by_manager=by_manager,
+        raised=totals["raised"],
+        lowered=totals["lowered"],
+        changed_after_results=totals["after_results"],
     )
 
 
@@ -222,8 +301,22 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class ManagerRef:
+    """A manager as the session names them (no model instance: the cycle may have 300)."""
+
+    pk: int
+    name: str
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class ManagerSummary:
-    manager: Person
+    manager: ManagerRef
     engineers: int
     counts: dict[int, int]
     leniency: Leniency | None
@@ -279,38 +372,42 @@ def _bars(counts: Counter[int], cycle_counts: Counter[int], tallest: float) -> l
 
 
 def manager_summaries(
-    members: list[CycleMember], ratings: list[Rating], query: GridQuery
+    managers: list[tuple[int, str, int]], counts: CycleCounts, query: GridQuery
 ) -> list[ManagerSummary]:
     """Each manager's draft scores against the cycle's: the drafts are their judgement,
-    before the session changed anything."""
-    manager_of = {m.pk: m.manager for m in members}
-    by_manager: dict[int, list[int]] = {}
-    for rating in ratings:
-        by_manager.setdefault(manager_of[rating.member_id].pk, []).append(rating.draft_score)
-    everyone = [r.draft_score for r in ratings]
-    cycle_counts = Counter(everyone)
-    managers = sorted({m.manager for m in members}, key=lambda p: p.name)
-    engineers = Counter(m.manager_id for m in members)
+    before the session changed anything. `managers` are (pk, name, engineers) by name.
+    The managers furthest from the cycle come first (flagged ones before those in
+    line), then by name."""
+    cycle_counts = counts.drafts
+    everyone = sum(cycle_counts.values())
     # One vertical scale for every chart, so bars compare across managers.
-    shares = [cycle_counts[s] / len(everyone) for s in SCORES] if everyone else []
-    for scores in by_manager.values():
-        counted = Counter(scores)
-        shares += [counted[s] / len(scores) for s in SCORES]
+    shares = [cycle_counts[s] / everyone for s in SCORES] if everyone else []
+    for counted in counts.drafts_by_manager.values():
+        rated = sum(counted.values())
+        shares += [counted[s] / rated for s in SCORES]
     tallest = max(shares, default=0.0)
+    cycle_spread = analysis.spread_of_counts(cycle_counts)
     summaries = []
-    for manager in managers:
-        scores = by_manager.get(manager.pk, [])
-        counts = Counter(scores)
+    for pk, name, engineers in managers:
+        mine = counts.drafts_by_manager.get(pk, Counter())
         summaries.append(
             ManagerSummary(
-                manager=manager,
-                engineers=engineers[manager.pk],
-                counts={s: counts[s] for s in SCORES},
-                leniency=analysis.leniency(scores, everyone),
-                bars=_bars(counts, cycle_counts, tallest),
-                link="?" + urlencode(query.params(manager=manager.pk)),
+                manager=ManagerRef(pk, name),
+                engineers=engineers,
+                counts={s: mine[s] for s in SCORES},
+                leniency=analysis.leniency_of(analysis.spread_of_counts(mine), cycle_spread),
+                bars=_bars(mine, cycle_counts, tallest),
+                link="?" + urlencode(query.params(manager=pk)),
             )
         )
+
+    def out_of_line(summary: ManagerSummary) -> tuple[bool, float]:
+        leniency = summary.leniency
+        if leniency is None:
+            return (True, 0.0)
+        return (not leniency.flagged, -abs(leniency.offset_sd) if leniency.flagged else 0.0)
+
+    summaries.sort(key=out_of_line)  # stable: by name within each group
     return summaries
 
 
@@ -336,9 +433,12 @@ class Session:
     cycle: CalibrationCycle
     query: GridQuery
     dimensions: list[Dimension]
-    rows: list[Row]  # filtered and sorted
+    rows: list[Row]  # this page's, of the filtered and sorted engineers
+    page: Page  # of the filtered, sorted members
+    shown_count: int  # engineers the filters let through, on every page
     member_count: int
-    managers: list[ManagerSummary]
+    managers: list[ManagerSummary]  # this page of them, the furthest from the cycle first
+    manager_page: Page  # of every manager's summary
     effect: SessionEffect
     changed_after_results: int
     manager_options: list[Option]
@@ -347,6 +447,33 @@ class Session:
     show_results: bool
 
     chart: Chart = CHART
+
+    @property
+    def previous_page(self) -> str:
+        """The query string of the grid's previous page, or "" on the first."""
+        return self.query.on_page(self.page.number - 1) if self.page.has_previous() else ""
+
+    @property
+    def previous_managers(self) -> str:
+        page = self.manager_page
+        return self.query.on_managers_page(page.number - 1) if page.has_previous() else ""
+
+    @property
+    def next_managers(self) -> str:
+        page = self.manager_page
+        return self.query.on_managers_page(page.number + 1) if page.has_next() else ""
+
+    @property
+    def flagged_managers(self) -> int:
+        """How many managers, on every page, are flagged lenient or severe."""
+        return sum(
+            1 for s in self.manager_page.paginator.object_list if s.leniency and s.leniency.flagged
+        )
+
+    @property
+    def next_page(self) -> str:
+        """The query string of the grid's next page, or "" on the last."""
+        return self.query.on_page(self.page.number + 1) if self.page.has_next() else ""
 
     @property
     def flagged_rows(self) -> list[Row]:
@@ -372,29 +499,51 @@ class Session:
         return label.lower() + (", descending" if self.query.descending else "")
 
 
-def effect_of(ratings: Iterable[Rating]) -> tuple[SessionEffect, int]:
-    """What the session did (draft → final), and how many ratings their manager changed
-    after seeing results."""
-    ratings = list(ratings)
-    effect = analysis.session_effect((r.draft_score, r.final_score) for r in ratings)
-    return effect, sum(1 for r in ratings if r.changed_after_results)
+def effect_of(cycle: CalibrationCycle) -> tuple[SessionEffect, int]:
+    """What the session did to the cycle (draft → final), and how many ratings their
+    manager changed after seeing results."""
+    return _effect(counts_of(cycle))
+
+
+def _effect(counts: CycleCounts) -> tuple[SessionEffect, int]:
+    effect = analysis.session_effect_of(
+        raised=counts.raised, lowered=counts.lowered, drafts=counts.drafts, finals=counts.finals
+    )
+    return effect, counts.changed_after_results
 
 
 def build_session(cycle: CalibrationCycle, *, query: GridQuery, show_results: bool) -> Session:
-    """The session page's data in four queries, at any size of cycle."""
-    dimensions = list(Dimension.objects.all())
-    members = list(
-        CycleMember.objects.filter(cycle=cycle).select_related("engineer__team", "manager")
-    )
-    ratings = list(ratings_of(cycle))
-    by_member: dict[int, dict[int, Rating]] = {}
-    for rating in ratings:
-        by_member.setdefault(rating.member_id, {})[rating.dimension_id] = rating
-    effect, after_results = effect_of(ratings)
+    """The session page's data in a fixed number of queries at any size of cycle. The
+    database counts, filters, sorts and pages; Python builds one page of rows in full.
 
-    shown = [m for m in members if _matches(m, query)]
+    Dimensions; the cycle's counts (two aggregates); its managers, and its levels and
+    teams (the filters' options); the filtered members' count and this page of them
+    with their people; their ratings; the ratings' evidence."""
+    dimensions = list(Dimension.objects.all())
+    counts = counts_of(cycle)
+    effect, after_results = _effect(counts)
+    members = CycleMember.objects.filter(cycle=cycle)
+    managers = list(
+        members.values_list("manager_id", "manager__name")
+        .annotate(engineers=Count("pk"))
+        .order_by("manager__name", "manager_id")
+    )
+    kinds = set(
+        members.values_list("engineer__level", "engineer__team_id", "engineer__team__name")
+        .distinct()
+        .order_by()
+    )
+
+    shown = _sorted(members.filter(**_filters(query)), query, dimensions)
+    page = Paginator(shown.select_related("engineer__team", "manager"), GRID_PAGE_SIZE)
+    page_of = page.get_page(query.page)
+    on_page = list(page_of.object_list)
+
+    by_member: dict[int, dict[int, Rating]] = {}
+    for rating in ratings_of(on_page) if on_page else []:
+        by_member.setdefault(rating.member_id, {})[rating.dimension_id] = rating
     rows = []
-    for member in shown:
+    for member in on_page:
         member.cycle = cycle
         mine = by_member.get(member.pk, {})
         cells = []
@@ -407,26 +556,28 @@ def build_session(cycle: CalibrationCycle, *, query: GridQuery, show_results: bo
             applies = dimension.applies_to(member.engineer.level)
             cells.append(Cell(dimension, applies, found, flags))
         rows.append(Row(member, cells))
-    _sort(rows, query, dimensions)
 
+    summaries = manager_summaries(managers, counts, query)
+    manager_page = Paginator(summaries, MANAGER_PAGE_SIZE).get_page(query.managers_page)
     return Session(
         cycle=cycle,
         query=query,
         dimensions=dimensions,
         rows=rows,
-        member_count=len(members),
-        managers=manager_summaries(members, ratings, query),
+        page=page_of,
+        shown_count=page.count,
+        member_count=sum(engineers for _, _, engineers in managers),
+        managers=list(manager_page.object_list),
+        manager_page=manager_page,
         effect=effect,
         changed_after_results=after_results,
-        manager_options=_options({(m.manager.pk, m.manager.name) for m in members}),
+        manager_options=_options({(pk, name) for pk, name, _ in managers}),
         level_options=[
             Option(str(level), level.label)
             for level in LEVEL_ORDER
-            if any(m.engineer.level == level for m in members)
+            if any(found == level for found, _, _ in kinds)
         ],
-        team_options=_options(
-            {(t.pk, t.name) for t in (m.engineer.team for m in members) if isinstance(t, Team)}
-        ),
+        team_options=_options({(pk, name) for _, pk, name in kinds if pk is not None}),
         show_results=show_results,
     )
 
@@ -435,46 +586,47 @@ def _options(pairs: set[tuple[int, str]]) -> list[Option]:
     return [Option(str(pk), name) for pk, name in sorted(pairs, key=lambda p: (p[1], p[0]))]
 
 
-def _matches(member: CycleMember, query: GridQuery) -> bool:
-    engineer = member.engineer
-    return (
-        (query.manager is None or member.manager_id == query.manager)
-        and (not query.level or engineer.level == query.level)
-        and (query.team is None or engineer.team_id == query.team)
-    )
+def _filters(query: GridQuery) -> dict[str, object]:
+    filters: dict[str, object] = {}
+    if query.manager is not None:
+        filters["manager_id"] = query.manager
+    if query.level:
+        filters["engineer__level"] = query.level
+    if query.team is not None:
+        filters["engineer__team_id"] = query.team
+    return filters
 
 
-def _sort(rows: list[Row], query: GridQuery, dimensions: list[Dimension]) -> None:
-    """Sort in place. People sorts break ties by name; a dimension sorts by final score,
-    with rows not rated on it last in either direction."""
-    level_rank = {str(level): index for index, level in enumerate(LEVEL_ORDER)}
-    rows.sort(key=lambda row: row.member.engineer.name.lower())
-    key = query.sort_key
-    column = next((i for i, d in enumerate(dimensions) if d.key == key), None)
-    if column is not None:
-        index = column
-
-        def final(row: Row) -> int:
-            rating = row.cells[index].rating
-            return rating.final_score if rating else 0
-
-        rated = [r for r in rows if r.cells[index].rating is not None]
-        unrated = [r for r in rows if r.cells[index].rating is None]
-        rows[:] = sorted(rated, key=final, reverse=query.descending) + unrated
-        return
-    by = {
-        "manager": lambda r: r.member.manager.name.lower(),
-        "level": lambda r: level_rank.get(r.member.engineer.level, len(level_rank)),
-        # Engineers without a team sort after every team, in either direction.
-        "team": lambda r: (r.member.engineer.team is None, _team_name(r.member.engineer)),
-    }.get(key)
-    if by is not None:
-        rows.sort(key=by, reverse=query.descending)
-        if key == "team" and query.descending:
-            rows.sort(key=lambda r: r.member.engineer.team is None)
-    elif query.descending:
-        rows.reverse()
-
-
-def _team_name(person: Person) -> str:
-    return person.team.name.lower() if person.team else ""
+def _sorted(
+    members: QuerySet[CycleMember], query: GridQuery, dimensions: list[Dimension]
+) -> QuerySet[CycleMember]:
+    """Ordered in the database. Ties always go by name, ascending (then by member, so
+    pages never overlap); a dimension sorts by final score with engineers not rated on
+    it last in either direction; engineers without a team come after every team."""
+    name = Lower("engineer__name")
+    key, descending = query.sort_key, query.descending
+    dimension = next((d for d in dimensions if d.key == key), None)
+    if dimension is not None:
+        final = Rating.objects.filter(member=OuterRef("pk"), dimension=dimension)
+        members = members.annotate(final=Subquery(final.values("final_score")[:1]))
+        by = F("final").desc(nulls_last=True) if descending else F("final").asc(nulls_last=True)
+        return members.order_by(by, name, "pk")
+    if key == "manager":
+        manager = Lower("manager__name")
+        return members.order_by(manager.desc() if descending else manager.asc(), name, "pk")
+    if key == "level":
+        rank = Case(
+            *(When(engineer__level=level, then=Value(i)) for i, level in enumerate(LEVEL_ORDER)),
+            default=Value(len(LEVEL_ORDER)),
+            output_field=IntegerField(),
+        )
+        members = members.annotate(level_rank=rank)
+        by = F("level_rank").desc() if descending else F("level_rank").asc()
+        return members.order_by(by, name, "pk")
+    if key == "team":
+        team = Lower("engineer__team__name")
+        by = team.desc(nulls_last=True) if descending else team.asc(nulls_last=True)
+        return members.order_by(by, name, "pk")
+    if descending:  # by name, reversed
+        return members.order_by(name.desc(), "-pk")
+    return members.order_by(name, "pk")

@@ -113,8 +113,13 @@ def session(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         "session": build_session(cycle, query=query, show_results=_show_results(request)),
         "can_change": rules.can_change_in_session(request.user, cycle),
     }
-    template = f"{PAGE}#grid" if request.htmx else PAGE
-    return _vary_on_htmx(render(request, template, context))
+    template = PAGE
+    if request.htmx:
+        # The managers' pager swaps their section; filters, sorts and pages the grid.
+        template = f"{PAGE}#managers" if request.htmx.target == "managers" else f"{PAGE}#grid"
+    response = _vary_on_htmx(render(request, template, context))
+    patch_vary_headers(response, ["HX-Target"])
+    return response
 
 
 def _rating_context(
@@ -176,11 +181,7 @@ def _changed(request: AuthedRequest, rating: Rating, old: int, query: GridQuery)
         url = reverse("calibration:session", args=[rating.member.cycle_id])
         return redirect(f"{url}{query.querystring}#cell-{rating.pk}")
     context = _rating_context(request, rating, query, None)
-    effect, after_results = effect_of(
-        Rating.objects.filter(member__cycle=rating.member.cycle).only(
-            "draft_score", "final_score", "changed_after_results"
-        )
-    )
+    effect, after_results = effect_of(rating.member.cycle)
     context.update(
         done=done,
         cell=Cell(rating.dimension, True, rating, context["flags"]),

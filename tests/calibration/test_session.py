@@ -20,7 +20,7 @@ from calibration.models import (
     RatingChange,
     WorkItem,
 )
-from calibration.session import GridQuery, build_session
+from calibration.session import GRID_PAGE_SIZE, GridQuery, build_session
 from tests.calibration.matrix_cycles import open_dana_cycle, period
 from tests.calibration.matrix_session import calibrating_cycle, published_cycle
 
@@ -522,13 +522,16 @@ def test_session_grid_queries_do_not_grow_with_the_cycle(
     cycle = _big_cycle(org, size)
     client.force_login(org.director)
 
-    # Session and user, the cycle, results_hidden_from; dimensions, members with their
-    # people, ratings, their evidence; the roles (accounts' context processor).
-    with django_assert_num_queries(9):
+    # Session and user, the cycle, results_hidden_from; dimensions, the cycle's counts
+    # (two aggregates), its managers, its levels and teams, how many the filters let
+    # through, the page's members with their people, their ratings, the ratings'
+    # evidence; the roles (accounts' context processor).
+    with django_assert_num_queries(14):
         response = client.get(_session_url(cycle, "?sort=-experiment-design"))
 
     assert response.status_code == 200
-    assert len(response.context["session"].rows) == size
+    assert response.context["session"].shown_count == size
+    assert len(response.context["session"].rows) == min(size, GRID_PAGE_SIZE)
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -538,7 +541,122 @@ def test_filtered_grid_partial_queries_do_not_grow_either(
     cycle = _big_cycle(org, size)
     client.force_login(org.director)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(14):
         response = client.get(_session_url(cycle, f"?manager={org.manager.pk}"), headers=HTMX)
 
-    assert response.content.decode().count('<th scope="row">') == size // 2
+    assert response.content.decode().count('<th scope="row">') == min(size // 2, GRID_PAGE_SIZE)
+
+
+def test_a_large_grid_is_paged_and_the_statistics_still_cover_everyone(client, org):
+    cycle = _big_cycle(org, 120)
+    client.force_login(org.director)
+
+    first = client.get(_session_url(cycle))
+    second = client.get(_session_url(cycle, "?page=2"))
+    last = client.get(_session_url(cycle, "?page=99"))  # past the end: the last page
+
+    body = first.content.decode()
+    assert "All 120 engineers, sorted by engineer; showing 1–50 (page 1 of 3)" in body
+    assert f'href="/calibration/cycles/{cycle.pk}/session/?page=2#grid"' in body
+    assert _names(first)[:2] == ["Engineer 000", "Engineer 001"]
+    assert _names(second)[:2] == ["Engineer 050", "Engineer 051"]
+    assert _names(last) == [f"Engineer {i:03d}" for i in range(100, 120)]
+    assert "showing 101–120 (page 3 of 3)" in last.content.decode()
+    # Every page compares the managers over the whole cycle, not over its 50 rows.
+    summaries = [(m.manager.name, m.engineers) for m in second.context["session"].managers]
+    assert summaries == [("Mara Manager", 60), ("Omar Manager", 60)]
+    assert "Flagged ratings on this page" in second.content.decode()
+
+
+def test_grid_pages_keep_filters_and_sort_and_a_new_filter_starts_at_page_one(client, org):
+    cycle = _big_cycle(org, 120)
+    client.force_login(org.director)
+    query = f"?manager={org.manager.pk}&sort=-name"
+
+    response = client.get(_session_url(cycle, query + "&page=2"))
+
+    body = response.content.decode()
+    assert _names(response)[0] == "Engineer 019"  # Mara's 60, by name descending: 51st
+    assert "60 of 120 engineers" in body
+    assert f"?manager={org.manager.pk}&amp;sort=-name#grid" in body  # back to page 1
+    # Sorting from page 2 starts the new order at its first page.
+    sort_by_level = f"?manager={org.manager.pk}&amp;sort=level"
+    assert f'href="{_session_url(cycle)}{sort_by_level}"' in body
+
+
+def _cycle_of_many_managers(org, managers: int) -> CalibrationCycle:
+    """A calibrating cycle of `managers` managers with two engineers each; manager k
+    drafts every score as 1 + k % 4, so some are lenient, some severe, some in line."""
+    start, end = period()
+    bosses = Person.objects.bulk_create(
+        Person(email=f"boss{k}@example.com", name=f"Boss {k:02d}", password="!")
+        for k in range(managers)
+    )
+    people = Person.objects.bulk_create(
+        Person(
+            email=f"report{k}-{j}@example.com",
+            name=f"Report {k:02d}-{j}",
+            manager=bosses[k],
+            level=Level.SENIOR,
+            password="!",
+        )
+        for k in range(managers)
+        for j in range(2)
+    )
+    cycle = CalibrationCycle.objects.create(
+        name="Many managers",
+        director=org.director,
+        period_start=start,
+        period_end=end,
+        state=State.CALIBRATING,
+    )
+    members = CycleMember.objects.bulk_create(
+        CycleMember(cycle=cycle, engineer=p, manager=p.manager, locked_at=timezone.now())
+        for p in people
+    )
+    score = {b.pk: 1 + k % 4 for k, b in enumerate(bosses)}
+    Rating.objects.bulk_create(
+        Rating(
+            member=m,
+            dimension=d,
+            draft_score=score[m.manager_id],
+            final_score=score[m.manager_id],
+            justification="Fixed seeds.",
+        )
+        for m in members
+        for d in Dimension.objects.all()
+    )
+    return cycle
+
+
+def test_many_managers_are_paged_the_furthest_from_the_cycle_first(client, org):
+    cycle = _cycle_of_many_managers(org, 15)
+    client.force_login(org.director)
+
+    first = client.get(_session_url(cycle))
+    rest = client.get(
+        _session_url(cycle, "?managers_page=2"), headers={**HTMX, "HX-Target": "managers"}
+    )
+
+    body = first.content.decode()
+    # Drafts of 1, 3 and 4 are flagged (the cycle's mean is 2.4, SD 1.08: offsets −1.29,
+    # +0.55, +1.48); the four managers drafting 2 (−0.37) are in line.
+    assert "11 of 15 managers flagged; showing 1–12, the furthest from the cycle" in body
+    shown = [s.manager.name for s in first.context["session"].managers]
+    assert shown == [
+        *("Boss 03", "Boss 07", "Boss 11"),  # +1.48
+        *("Boss 00", "Boss 04", "Boss 08", "Boss 12"),  # −1.29
+        *("Boss 02", "Boss 06", "Boss 10", "Boss 14"),  # +0.55
+        "Boss 01",  # in line, by name
+    ]
+    assert "?managers_page=2#managers" in body
+    # htmx swaps the managers' section alone, with the other three in line.
+    page_two = rest.content.decode()
+    assert '<section id="managers"' in page_two
+    assert 'id="grid"' not in page_two
+    assert re.findall(r'<h3 id="manager-\d+">([^<]+)</h3>', page_two) == [
+        "Boss 05",
+        "Boss 09",
+        "Boss 13",
+    ]
+    assert "HX-Target" in rest["Vary"]
