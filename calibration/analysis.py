@@ -113,8 +113,10 @@ def outcome_reasons(text: str) -> list[str]:
 
 def outcome_justified(text: str) -> Flag | None:
     """Outcome talk with no process words: the rating may rest on the result."""
+    if PROCESS_WORDS.search(text or ""):  # one pattern first, the fifteen only if needed
+        return None
     phrases = outcome_phrases(text)
-    if not phrases or PROCESS_WORDS.search(text or ""):
+    if not phrases:
         return None
     by_label: dict[str, list[str]] = {}
     for label, phrase in phrases:

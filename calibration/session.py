@@ -6,7 +6,7 @@ manager's distribution and leniency, and what the session itself did to the rati
 The statistics are over the whole cycle, from the scores alone (plain tuples, not model
 instances); filtering and sorting the rows happen here, in Python. Only one page of
 rows (`GRID_PAGE_SIZE` engineers) is built in full — justifications, evidence, flags —
-so a cycle of 2,000 engineers costs a page of 50, not a grid of 12,000 cells.
+so a cycle of 2,000 engineers costs a page of 25, not a grid of 12,000 cells.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -26,13 +26,13 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from accounts.models import LEVEL_ORDER, Level
 from calibration import analysis
@@ -46,7 +46,7 @@ from calibration.models import (
     WorkItem,
 )
 
-GRID_PAGE_SIZE = 50
+GRID_PAGE_SIZE = 25
 MANAGER_PAGE_SIZE = 12
 PEOPLE_SORTS = {"name": "Engineer", "manager": "Manager", "level": "Level", "team": "Team"}
 _SORT = re.compile(r"^-?[a-z0-9_-]{1,50}$")
@@ -164,6 +164,11 @@ class Cell:
     flags: list[RatingFlag] = field(default_factory=list)
 
     @property
+    def url(self) -> str:
+        """The rating's page (its panel in the session), or "" for an empty cell."""
+        return rating_url(self.rating.pk) if self.rating else ""
+
+    @property
     def differs(self) -> bool:
         return self.rating is not None and self.rating.final_score != self.rating.draft_score
 
@@ -182,6 +187,18 @@ class Row:
     @property
     def flagged_cells(self) -> list[Cell]:
         return [cell for cell in self.cells if cell.flags]
+
+
+def rating_url(rating_id: int) -> str:
+    """reverse("calibration:session_rating"), without resolving the URLconf for each of
+    the grid's cells."""
+    return _rating_url_prefix() + f"{rating_id}/"
+
+
+@cache
+def _rating_url_prefix() -> str:
+    url = reverse("calibration:session_rating", args=[1])
+    return url.removesuffix("1/")
 
 
 def rating_flags(
@@ -215,7 +232,8 @@ def rating_flags(
 
 def ratings_of(members: Iterable[CycleMember]) -> Iterable[Rating]:
     """The members' ratings with their evidence (two queries)."""
-    evidence = WorkItem.objects.order_by("date", "pk")
+    # What the flags and the grid's list of flagged ratings read: no write-ups.
+    evidence = WorkItem.objects.only("title", "date", "result", "kind").order_by("date", "pk")
     return Rating.objects.filter(member__in=[m.pk for m in members]).prefetch_related(
         Prefetch("evidence", queryset=evidence)
     )
@@ -236,29 +254,32 @@ class CycleCounts:
 
 
 def counts_of(cycle: CalibrationCycle) -> CycleCounts:
-    """Two aggregate queries, whatever the size of the cycle."""
-    ratings = Rating.objects.filter(member__cycle=cycle)
-    per_score = {f"draft_{s}": Count("pk", filter=Q(draft_score=s)) for s in SCORES}
-    per_score |= {f"final_{s}": Count("pk", filter=Q(final_score=s)) for s in SCORES}
-    totals = ratings.aggregate(
-        raised=Count("pk", filter=Q(final_score__gt=F("draft_score"))),
-        lowered=Count("pk", filter=Q(final_score__lt=F("draft_score"))),
-        after_results=Count("pk", filter=Q(changed_after_results=True)),
-        **per_score,
-    )
-    by_manager: dict[int, Counter[int]] = {}
+    """One grouped query, whatever the size of the cycle: at most 32 rows per manager
+    (draft × final × changed after results), summed here."""
     grouped = (
-        ratings.values_list("member__manager_id", "draft_score").annotate(n=Count("pk")).order_by()
+        Rating.objects.filter(member__cycle=cycle)
+        .values_list("member__manager_id", "draft_score", "final_score", "changed_after_results")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for manager_id, score, n in grouped:
-        by_manager.setdefault(manager_id, Counter())[score] += n
+    drafts: Counter[int] = Counter()
+    finals: Counter[int] = Counter()
+    by_manager: dict[int, Counter[int]] = {}
+    raised = lowered = after_results = 0
+    for manager_id, draft, final, after, n in grouped:
+        drafts[draft] += n
+        finals[final] += n
+        by_manager.setdefault(manager_id, Counter())[draft] += n
+        raised += n if final > draft else 0
+        lowered += n if final < draft else 0
+        after_results += n if after else 0
     return CycleCounts(
-        drafts=Counter({s: totals[f"draft_{s}"] for s in SCORES}),
-        finals=Counter({s: totals[f"final_{s}"] for s in SCORES}),
+        drafts=drafts,
+        finals=finals,
         drafts_by_manager=by_manager,
-        raised=totals["raised"],
-        lowered=totals["lowered"],
-        changed_after_results=totals["after_results"],
+        raised=raised,
+        lowered=lowered,
+        changed_after_results=after_results,
     )
 
 
@@ -316,12 +337,25 @@ class ManagerRef:
 
 @dataclass(frozen=True)
 class ManagerSummary:
+    """One manager against the cycle. Leniency is computed for every manager (it orders
+    them); the chart and the link only for the page of managers shown, when read."""
+
     manager: ManagerRef
     engineers: int
-    counts: dict[int, int]
+    counts: dict[int, int]  # every score, 0 included
     leniency: Leniency | None
-    bars: list[Bar]
-    link: str  # the grid's query string showing only this manager's engineers
+    cycle_counts: Counter[int]
+    tallest: float  # the largest share on any chart: one vertical scale for all
+    query: GridQuery
+
+    @property
+    def bars(self) -> list[Bar]:
+        return _bars(self.counts, self.cycle_counts, self.tallest)
+
+    @property
+    def link(self) -> str:
+        """The grid's query string showing only this manager's engineers."""
+        return "?" + urlencode(self.query.params(manager=self.manager.pk))
 
     @property
     def rated(self) -> int:
@@ -342,7 +376,7 @@ class ManagerSummary:
         )
 
 
-def _bars(counts: Counter[int], cycle_counts: Counter[int], tallest: float) -> list[Bar]:
+def _bars(counts: Mapping[int, int], cycle_counts: Mapping[int, int], tallest: float) -> list[Bar]:
     total = sum(counts.values()) or 1
     cycle_total = sum(cycle_counts.values()) or 1
     bars = []
@@ -396,8 +430,9 @@ def manager_summaries(
                 engineers=engineers,
                 counts={s: mine[s] for s in SCORES},
                 leniency=analysis.leniency_of(analysis.spread_of_counts(mine), cycle_spread),
-                bars=_bars(mine, cycle_counts, tallest),
-                link="?" + urlencode(query.params(manager=pk)),
+                cycle_counts=cycle_counts,
+                tallest=tallest,
+                query=query,
             )
         )
 
@@ -418,6 +453,7 @@ def manager_summaries(
 class Option:
     value: str
     label: str
+    selected: bool = False  # decided here: a select of 300 managers is 300 comparisons
 
 
 @dataclass(frozen=True)
@@ -516,7 +552,7 @@ def build_session(cycle: CalibrationCycle, *, query: GridQuery, show_results: bo
     """The session page's data in a fixed number of queries at any size of cycle. The
     database counts, filters, sorts and pages; Python builds one page of rows in full.
 
-    Dimensions; the cycle's counts (two aggregates); its managers, and its levels and
+    Dimensions; the cycle's counts (one grouped query); its managers, and its levels and
     teams (the filters' options); the filtered members' count and this page of them
     with their people; their ratings; the ratings' evidence."""
     dimensions = list(Dimension.objects.all())
@@ -571,19 +607,22 @@ def build_session(cycle: CalibrationCycle, *, query: GridQuery, show_results: bo
         manager_page=manager_page,
         effect=effect,
         changed_after_results=after_results,
-        manager_options=_options({(pk, name) for pk, name, _ in managers}),
+        manager_options=_options({(pk, name) for pk, name, _ in managers}, query.manager),
         level_options=[
-            Option(str(level), level.label)
+            Option(str(level), level.label, level == query.level)
             for level in LEVEL_ORDER
             if any(found == level for found, _, _ in kinds)
         ],
-        team_options=_options({(pk, name) for _, pk, name in kinds if pk is not None}),
+        team_options=_options({(pk, name) for _, pk, name in kinds if pk is not None}, query.team),
         show_results=show_results,
     )
 
 
-def _options(pairs: set[tuple[int, str]]) -> list[Option]:
-    return [Option(str(pk), name) for pk, name in sorted(pairs, key=lambda p: (p[1], p[0]))]
+def _options(pairs: set[tuple[int, str]], chosen: int | None) -> list[Option]:
+    return [
+        Option(str(pk), name, pk == chosen)
+        for pk, name in sorted(pairs, key=lambda p: (p[1], p[0]))
+    ]
 
 
 def _filters(query: GridQuery) -> dict[str, object]:
