@@ -23,6 +23,11 @@ class ForbiddenAsOneLine(logging.Filter):
         request = getattr(record, "request", None)
         if getattr(record, "status_code", None) != 403 or request is None:
             return True
+        # Logging configured twice (a Celery worker started in the same process does it)
+        # attaches the filter twice: the second pass must not find the reason gone.
+        if getattr(record, "forbidden_one_line", False):
+            return True
+        record.forbidden_one_line = True
         user = getattr(request, "user", None)
         who = user.pk if user is not None and user.is_authenticated else "anonymous"
         reason = str(record.exc_info[1]) if record.exc_info else ""

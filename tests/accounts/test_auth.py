@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Person
+from config.logging_filters import ForbiddenAsOneLine
 from tests.conftest import make_person
 from tests.growth.builders import engineer_plan
 
@@ -363,3 +364,23 @@ def test_forbidden_logs_one_line_without_traceback(client, org, caplog):
     assert record.getMessage() == (
         f"Forbidden: user {org.manager.pk} GET {url}: Only the engineer edits their growth plan."
     )
+
+
+def test_forbidden_keeps_its_reason_when_logging_is_configured_twice(client, org, caplog):
+    """Configuring logging again (a Celery worker started in the same process does)
+    attaches the filter a second time; the reason must survive the second pass."""
+    logger = logging.getLogger("django.request")
+    again = ForbiddenAsOneLine()
+    logger.addFilter(again)
+    engineer_plan(org)
+    client.force_login(org.manager)
+    url = reverse("growth:plan_edit", kwargs={"person_id": org.engineer.pk})
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="django.request"):
+            client.get(url)
+    finally:
+        logger.removeFilter(again)
+
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage().endswith(": Only the engineer edits their growth plan.")
