@@ -43,14 +43,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev $(VENV)/.installed-vnu-$(VNU_VERSION)
 
 run: install
-	mkdir -p var/celery-broker/processed
+	mkdir -p var/celery-broker/processed var/celery-broker/control
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	@echo "Scheduled jobs: Celery worker + beat (log: var/celery.log)"
 	@# Stop the worker when the server stops (Ctrl-C included). Not `kill 0`:
 	@# that signals make and this shell too, and dash re-enters the trap until it crashes.
 	@$(DEV_ENV) $(BIN)/celery -A config worker --beat --concurrency=1 --loglevel=INFO \
-		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
+		--scheduler django_celery_beat.schedulers:DatabaseScheduler > var/celery.log 2>&1 & \
 	celery_pid=$$!; \
 	trap 'kill $$celery_pid 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -56,12 +56,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # django-ninja: the pipeline API (retention/api.py); listed for its docs page's
+    # templates and static files, served from our own origin under the CSP.
+    "ninja",
     "axes",
     "accounts",
     "growth",
     "calibration",
     "retention",
     "one_on_ones",
+    "notifications",
+    "django_celery_beat",
     "home",
 ]
 
@@ -196,17 +201,23 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trellis <trellis@example.com>")
+# First wait before a notification email the SMTP server could not take is retried;
+# it doubles with each retry (notifications/tasks.py).
+EMAIL_RETRY_SECONDS = envint("EMAIL_RETRY_SECONDS", 60)
 
 # Celery: Redis when REDIS_URL is set; otherwise a broker in a local folder so
 # `make run` has working scheduled jobs with nothing installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"  # the host is only named, not used
 if not REDIS_URL:
     _broker_dir = BASE_DIR / "var" / "celery-broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange tables (broadcasts such as `celery inspect`); kombu's default is
+        # ./control in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")
@@ -217,6 +228,28 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # here, e.g. "send-review-reminders": {"task": "growth.tasks.task_send_reminders",
 # "schedule": crontab(hour=7, minute=0)}. Jobs must be safe to run twice.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# The jobs' schedules live in the database (django-celery-beat): each registered job
+# (notifications/jobs.py) gets its default crontab after migrate, and admins change
+# the day and hour in the admin (Periodic tasks). Entries above would be synced over
+# the database's on every beat start, so jobs that admins tune must not be listed there.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Redis hands an unacknowledged message to another worker after this many seconds;
+# tasks acknowledge late, so no retry countdown may come near it (notifications/tasks.py).
+BROKER_VISIBILITY_TIMEOUT = envint("BROKER_VISIBILITY_TIMEOUT", 3600)
+REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # Queuing from a request or a job: with Redis down, give up within about a
+    # second (one retry) instead of kombu's default of several, and let the caller
+    # carry on (the write is kept; the next sweep does the work). The worker's own
+    # connection keeps retrying by its own settings.
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "socket_connect_timeout": 2,
+}
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
+# With late acknowledgement a worker holds one message at a time, not a prefetched batch.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Production hardening; `manage.py check --deploy --fail-level WARNING` passes
 # with DEBUG off, a real SECRET_KEY and ALLOWED_HOSTS.

@@ -7,6 +7,7 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from accounts.forms import InvitedPasswordResetForm
 from home import views as home_views
+from retention.api import api as retention_api
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -24,6 +25,10 @@ urlpatterns = [
     path("growth/", include("growth.urls")),
     path("1on1/", include("one_on_ones.urls")),
     path("calibration/", include("calibration.urls")),
+    path("retention/", include("retention.urls")),
+    # The pipeline API: token-authenticated JSON, OpenAPI at /api/openapi.json, docs at /api/docs.
+    path("api/", retention_api.urls),
     path("calendar/", include("one_on_ones.urls_calendar")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import Person
 
 ROLES = (
     "person",
@@ -93,6 +97,12 @@ class Case:
     data: Builder | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     label: str = ""
+    # How a role signs in for this case: None is a session (force_login); an API
+    # route's case gives a function that makes the role's credentials (a token) and
+    # answers the headers that carry them.
+    sign_in: Callable[[Person], Mapping[str, str]] | None = None
+    # The request body's content type (e.g. "application/json"); None: a form post.
+    content_type: str | None = None
 
     def __post_init__(self) -> None:
         # Fails at collection: a case that forgets a role would silently test less.

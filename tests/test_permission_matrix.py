@@ -77,10 +77,14 @@ def _url_names(patterns: list, prefix: str = "") -> Iterator[str]:
 def test_url_answers_role_with_expected_status(client, org, case: Case, role: str):
     url = reverse(case.url_name, kwargs=case.kwargs(org))
     data = case.data(org) if case.data else {}
-    if role != "anonymous":
+    headers = dict(case.headers)
+    if role != "anonymous" and case.sign_in is not None:
+        headers.update(case.sign_in(getattr(org, ROLE_FIXTURE[role])))
+    elif role != "anonymous":
         client.force_login(getattr(org, ROLE_FIXTURE[role]))
+    body_type = {"content_type": case.content_type} if case.content_type else {}
 
-    response = getattr(client, case.method)(url, data, headers=dict(case.headers))
+    response = getattr(client, case.method)(url, data, headers=headers, **body_type)
 
     expected = case.expected[role]
     if expected == LOGIN:

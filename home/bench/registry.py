@@ -25,8 +25,15 @@ from calibration.models import CalibrationCycle, CycleMember
 from growth import demo as growth_demo
 from growth.bench import build_growth_bench
 from growth.models import QuarterlyReview
+from home.bench.jobs import (
+    JobMeasure,
+    measure_graveyard_job,
+    measure_reminder_job,
+    measure_snapshot_job,
+)
 from one_on_ones.bench import build_one_on_ones_bench
 from one_on_ones.models import OneOnOne
+from retention.bench import build_retention_bench
 
 PAGE_BUDGET = 10  # × the floor's p95
 ORG_WIDE_BUDGET = 20
@@ -45,7 +52,7 @@ BUILDERS: list[Builder] = [
     Builder("growth", 1, lambda org, rng, bar: build_growth_bench(org, rng=rng, bar=bar)),
     Builder("one_on_ones", 1, lambda org, rng, bar: build_one_on_ones_bench(org, rng=rng, bar=bar)),
     Builder("calibration", 1, lambda org, rng, bar: build_calibration_bench(org, rng=rng, bar=bar)),
-    # retention adds its own here.
+    Builder("retention", 2, lambda org, rng, bar: build_retention_bench(org, rng=rng, bar=bar)),
 ]
 
 
@@ -171,5 +178,40 @@ PAGES: list[Page] = [
         lambda cast: reverse("calibration:results", args=[_published_member(cast)]),
         ("engineer",),
     ),
-    # Later: the dashboard.
+    # The manager's team's models and the graveyard (the latest of six audits, rates per
+    # team over all six); the audit itself runs inside the retention builder.
+    Page(
+        "team models",
+        lambda cast: reverse("retention:model_list") + f"?team={cast.manager.team_id or ''}",
+        ("manager", "director"),
+    ),
+    Page(
+        "graveyard",
+        lambda cast: reverse("retention:graveyard"),
+        ("manager", "director"),
+        org_wide=("director",),
+    ),
+    Page("job health", lambda cast: reverse("notifications:job_health"), ("director", "admin")),
+    Page(
+        "retention signals",
+        lambda cast: reverse("retention:dashboard"),
+        ("manager", "director"),
+        org_wide=("director",),
+    ),
+    # The dashboard's pulse figures come by a request of their own (htmx loads them into
+    # the page); measured here as their no-JavaScript link, a page of their own.
+    Page(
+        "retention pulse",
+        lambda cast: reverse("retention:dashboard") + "?pulse=1",
+        ("manager", "director"),
+        org_wide=("director",),
+    ),
+]
+
+# Scheduled jobs at size, each run once after the pages: its time and query count
+# (the job builds its own data and rolls it back).
+JOBS: list[Callable[..., JobMeasure]] = [  # each called with engineers=N
+    measure_reminder_job,
+    measure_graveyard_job,
+    measure_snapshot_job,
 ]

@@ -118,10 +118,17 @@ class Command(BaseCommand):
             org=self._org_summary(size),
             requests=options["requests"],
         )
+        # Scheduled jobs at size: each run once, its data rolled back (registry.JOBS).
+        results["jobs"] = [vars(job(engineers=size.engineers)) for job in registry.JOBS]
         output = Path(options["output"])
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
         self.stdout.write(report.table(rows, checks, load))
+        for job in results["jobs"]:
+            self.stdout.write(
+                f"Job {job['name']}: {job['seconds']:.2f} s, {job['queries']} queries, "
+                f"found {job['found']}, sent {job['sent']}"
+            )
         self.stdout.write(f"\nWritten to {output}")
 
     def _org(self, key: str, size: OrgSize, bar: tqdm) -> BenchOrg:

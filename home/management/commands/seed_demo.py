@@ -7,7 +7,11 @@ from accounts.demo import DEMO_PASSWORD, LOGINS, seed_demo_org
 from accounts.models import Person
 from calibration.demo import seed_calibration_demo
 from growth.demo import seed_growth_demo
+from notifications.demo import seed_notifications_demo
 from one_on_ones.demo import seed_one_on_ones_demo
+from retention.demo import seed_retention_demo
+from retention.demo_jobs import seed_retention_jobs_demo
+from retention.demo_signals import seed_signals_demo
 
 
 class Command(BaseCommand):
@@ -31,6 +35,10 @@ class Command(BaseCommand):
                 plans_created = seed_growth_demo(org.people)
                 histories_created = seed_one_on_ones_demo(org.people)
                 cycles_created = seed_calibration_demo(org.people)
+                models_created = seed_retention_demo(org.people)
+                snapshots_taken = seed_signals_demo()
+                # Last: the scheduled jobs' runs and what they told (the bell, job health).
+                people_told = seed_notifications_demo(org.people) + seed_retention_jobs_demo()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo org ready: {len(org.people)} people in {len(org.teams)} teams"
@@ -40,6 +48,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo growth plans: {plans_created} new.")
             self.stdout.write(f"Demo 1:1 histories: {histories_created} new.")
             self.stdout.write(f"Demo calibration cycles: {cycles_created} new.")
+            self.stdout.write(
+                f"Demo model registry: {models_created} new models (API tokens: create one"
+                " at /retention/tokens/ after signing in)."
+            )
+            self.stdout.write(f"Demo signal snapshots: {snapshots_taken} new.")
+            self.stdout.write(f"Demo notifications (reminders, graveyard): {people_told} new.")
         self._print_logins()
 
     def _print_logins(self) -> None:
