@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Person
@@ -26,8 +26,11 @@ __all__ = [
     "experiments_of",
     "home_panel",
     "next_transition",
+    "plan_exists",
+    "plan_review_dates",
     "review_dates",
     "review_due_within",
+    "reviews_due",
     "stagnation_by_person",
 ]
 
@@ -86,3 +89,43 @@ def experiments_of(people: Iterable[Person]) -> list[Experiment]:
         .select_related("plan__engineer")
         .order_by("plan__engineer__name", "position", "pk")
     )
+
+
+def reviews_due(*, by: date) -> list[GrowthPlan]:
+    """Every plan whose quarterly review is due on or before `by` (overdue ones too), with
+    the engineer, their manager and the manager's manager: one query, for the reminder
+    job (notifications/reminders.py), which decides who is told what."""
+    plans = GrowthPlan.objects.filter(next_review_due__lte=by)
+    return list(plans.select_related("engineer__manager__manager").order_by("pk"))
+
+
+def plan_exists(plan_id: int) -> bool:
+    """Whether a growth plan is still there (a reminder email queued before it was deleted)."""
+    return GrowthPlan.objects.filter(pk=plan_id).exists()
+
+
+@dataclass(frozen=True)
+class PlanReviewDates:
+    """When a person's growth plan began and when it last had a quarterly review."""
+
+    plan_id: int
+    created_on: date
+    last_review_on: date | None
+
+
+def plan_review_dates(people: Iterable[Person]) -> dict[int, PlanReviewDates]:
+    """Each person's plan dates by person id; people without a plan are absent. One query,
+    for the "growth neglected" retention signal."""
+    rows = (
+        GrowthPlan.objects.filter(engineer__in=people)
+        .annotate(last_review=Max("reviews__submitted_at"))
+        .values_list("engineer_id", "pk", "created_at", "last_review")
+    )
+    return {
+        engineer_id: PlanReviewDates(
+            plan_id=pk,
+            created_on=timezone.localdate(created_at),
+            last_review_on=timezone.localdate(last) if last else None,
+        )
+        for engineer_id, pk, created_at, last in rows
+    }
