@@ -17,6 +17,7 @@ from accounts.models import Person
 from accounts.roles import roles_for
 from growth import panels as growth_panels
 from one_on_ones import panels as one_on_ones_panels
+from retention import panels as retention_panels
 
 
 @login_required
@@ -27,6 +28,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     me = Person.objects.select_related("team", "manager").get(pk=request.user.pk)
     ctx: dict = {"me": me, "growth": growth_panels.home_panel(me, is_manager=roles.manager)}
     ctx["one_on_ones"] = one_on_ones_panels.home_panel(me, is_manager=roles.manager)
+    ctx["signals"] = retention_panels.signals_home_panel(
+        me, is_manager=roles.manager, is_director=roles.director
+    )
     if roles.manager:
         reports = list(Person.objects.filter(manager=me, is_active=True).select_related("team"))
         stagnation = growth_panels.stagnation_by_person(reports)

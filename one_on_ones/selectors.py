@@ -5,6 +5,7 @@ Each answers in a fixed number of queries, whatever the number of people.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,9 +41,14 @@ class CadenceGap:
 
 
 def cadence_gaps(
-    viewer: Person, *, direct_reports_only: bool = False, today: date | None = None
+    viewer: Person,
+    *,
+    direct_reports_only: bool = False,
+    today: date | None = None,
+    among: Iterable[int] | None = None,
 ) -> list[CadenceGap]:
-    """Every current manager–report pair in the viewer's scope whose 1:1s have lapsed.
+    """Every current manager–report pair in the viewer's scope whose 1:1s have lapsed
+    (only those of the people whose ids are `among`, when given: one page of a list).
 
     One query: each active person below the viewer with their current manager's
     pair cadence and their latest held 1:1 with that manager. A report who never
@@ -60,6 +66,8 @@ def cadence_gaps(
     )
     below = Person.objects.below(viewer)
     scope = below.filter(manager=viewer) if direct_reports_only else below
+    if among is not None:
+        scope = scope.filter(pk__in=among)
     people = (
         scope.filter(is_active=True, manager__is_active=True)
         .annotate(
