@@ -141,3 +141,23 @@ def redis_url() -> str:
     except (OSError, redis.exceptions.ConnectionError):
         service_missing(f"Redis at {url}")
     return url
+
+
+def restore_data_migrations() -> None:
+    """Put back the rows the data migrations made — the ladder, the rubric, the problem
+    types and the graveyard settings — if a transactional test run earlier in this
+    worker flushed them (a flush empties every table, migration rows included).
+    Each seed leaves existing rows alone."""
+    from calibration.models import Anchor, Dimension
+    from calibration.rubric_defaults import seed_rubric
+    from growth.ladder_defaults import seed_ladder
+    from growth.models import Competency, LevelPolicy, Transition
+    from retention.models import GraveyardSettings, ProblemType
+    from retention.problem_types import seed_problem_types
+
+    if not LevelPolicy.objects.exists():
+        seed_ladder(LevelPolicy, Transition, Competency)
+    if not Dimension.objects.exists():
+        seed_rubric(Dimension, Anchor)
+    seed_problem_types(ProblemType)
+    GraveyardSettings.objects.get_or_create(pk=1)

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from calibration.models import CalibrationCycle
 from tests.browser.conftest import sign_in
+from tests.conftest import restore_data_migrations
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,7 @@ EVERYONE = [
 
 @pytest.fixture
 def demo(transactional_db):
+    restore_data_migrations()  # an earlier transactional test may have flushed them
     call_command("seed_demo", verbosity=0)
 
 
