@@ -293,12 +293,34 @@ def _fetch_pages(client, org: SimpleNamespace, tmp_path: Path) -> dict[str, str]
     return pages
 
 
+def _error_pages(client, org: SimpleNamespace, tmp_path: Path) -> dict[str, str]:
+    """The 403 and 404 pages, signed in and not."""
+    plan = {"person_id": org.engineer.pk}
+    visits = [
+        (org.manager, reverse("growth:plan_edit", kwargs=plan), 403),
+        (org.other_manager, reverse("growth:plan_detail", kwargs=plan), 404),
+        (None, "/no-such-page/", 404),
+    ]
+    pages: dict[str, str] = {}
+    for person, url, status in visits:
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == status, url
+        path = tmp_path / f"error-{status}-{len(pages)}.html"
+        path.write_bytes(response.content)
+        pages[str(path)] = f"{person or 'anonymous'} GET {url} ({status})"
+    return pages
+
+
 def test_every_page_is_valid_html(client, org, tmp_path):
     java = shutil.which("java")
     if java is None or not VNU_JAR.exists():
         service_missing(f"Java and the Nu HTML checker ({VNU_JAR}; make install-dev)")
     _fill_org(org)
     pages = _fetch_pages(client, org, tmp_path)
+    pages.update(_error_pages(client, org, tmp_path))
 
     # A page known to be invalid proves the checker read the files (given file://
     # URIs instead of paths, it reads nothing and reports nothing).
