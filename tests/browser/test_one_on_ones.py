@@ -8,6 +8,7 @@ Leaving the page with text not yet saved warns; leaving once it is saved does no
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -58,6 +59,14 @@ def violations(page) -> list[str]:
     return found
 
 
+def log_one_on_one(page) -> None:
+    """Log a 1:1 from the pair page and wait until its page is loaded and htmx has
+    taken over its forms: text typed before that sends no autosave."""
+    page.get_by_role("button", name="Log the 1:1").click()
+    page.wait_for_url(re.compile(r"/1on1/\d+/$"))
+    page.wait_for_load_state("load")
+
+
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -76,7 +85,7 @@ def test_manager_logs_a_one_on_one_and_the_engineer_sees_the_shared_parts(page, 
     # The manager logs today's 1:1 from the engineer's page.
     sign_in(page, manager.email, PASSWORD)
     open_reports_page(page, "Eli Engineer")
-    page.get_by_role("button", name="Log the 1:1").click()
+    log_one_on_one(page)
     expect(page.get_by_role("heading", name="1:1 of Eli Engineer and Mara Manager")).to_be_visible()
 
     for topic in ("Rotation to serving infrastructure", "Feedback on the design doc"):
@@ -131,7 +140,7 @@ def test_manager_logs_a_one_on_one_and_the_engineer_sees_the_shared_parts(page, 
     sign_in(page, manager.email, PASSWORD)
     open_reports_page(page, "Eli Engineer")
     page.get_by_label("Date of the 1:1").fill((today + timedelta(days=14)).isoformat())
-    page.get_by_role("button", name="Log the 1:1").click()
+    log_one_on_one(page)
     expect(page.get_by_role("heading", name="1:1 of Eli Engineer and Mara Manager")).to_be_visible()
     expect(page.locator("#actions li").filter(has_text=ACTION)).to_contain_text("Carried over")
     # The agenda item not discussed came along too.
@@ -146,7 +155,7 @@ def test_leaving_with_unsaved_text_warns(page, pair):
     engineer, manager = pair
     sign_in(page, manager.email, PASSWORD)
     open_reports_page(page, "Eli Engineer")
-    page.get_by_role("button", name="Log the 1:1").click()
+    log_one_on_one(page)
     detail = page.url
 
     # Saved: leaving is quiet.
