@@ -4,21 +4,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.form_tools import DateInput
 from calibration.models import SCORES, Anchor, CalibrationCycle, Rating, WorkItem
 from growth.panels import CoachedTextarea
 
 SCORE_ERROR = "Choose a score from 1 to 4."
 REASON_REQUIRED = "Your draft is locked: say why you change it after seeing results."
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CycleForm(forms.Form):
@@ -123,12 +116,3 @@ class DraftRatingForm(forms.Form):
 
     def evidence_items(self) -> list[WorkItem]:
         return [self.items[pk] for pk in self.cleaned_data["evidence"]]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal, under the field it names (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

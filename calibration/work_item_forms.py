@@ -16,6 +16,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
+from accounts import form_tools
 from accounts.models import Person
 from calibration.models import Contribution, WorkItem
 from calibration.services import ContributorInput
@@ -29,12 +30,7 @@ MAX_CONTRIBUTORS = 20
 DEFAULT_ROWS = 4
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
+class DateInput(form_tools.DateInput):
     def format_value(self, value: Any) -> str | None:
         # An <input type="date"> holds a date or nothing: typed text that is not a date
         # (from a hand-made URL, say) is left out rather than made into invalid HTML.

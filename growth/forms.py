@@ -7,6 +7,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from accounts.form_tools import DateInput
 from growth.models import Experiment, GrowthPlan, PlanComment, SupportCommitment, Transition
 from growth.widgets import CoachedTextarea
 
@@ -54,13 +55,6 @@ class PlainTextModelForm(forms.ModelForm):
 
     class Meta:
         formfield_callback = plain_text_formfield
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class VersionField(forms.IntegerField):

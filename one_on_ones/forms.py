@@ -9,6 +9,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from accounts.form_tools import DateInput
 from accounts.models import Person
 from growth.panels import CoachedTextarea
 from one_on_ones.models import Cadence, Pair, Pulse
@@ -19,13 +20,6 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SCORE_CHOICES = [(1, "1 (no)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (yes)")]
 SCORE_ERROR = "Answer from 1 (no) to 5 (yes)."
 NOTE_MAX_LENGTH = 20000  # as the models' note fields
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class NoteField(forms.CharField):

@@ -3,27 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.form_tools import DateInput
 from accounts.models import Person
 from retention.models import ProblemType, Purpose, Status
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal, under the field it names (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):

@@ -25,10 +25,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.form_tools import add_service_errors
 from accounts.http import AuthedRequest
 from accounts.models import Person
 from calibration import rules, services
-from calibration.forms import AdvanceForm, CycleForm, DraftRatingForm, add_service_errors
+from calibration.forms import AdvanceForm, CycleForm, DraftRatingForm
 from calibration.models import (
     Anchor,
     CalibrationCycle,

@@ -96,12 +96,6 @@ def _show_results(request: AuthedRequest) -> bool:
     return not rules.results_hidden_from(request.user)
 
 
-def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a partial to htmx and a page otherwise: caches must not mix them.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 @login_required
 @require_GET
 def session(request: AuthedRequest, cycle_id: int) -> HttpResponse:
@@ -117,7 +111,7 @@ def session(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     if request.htmx:
         # The managers' pager swaps their section; filters, sorts and pages the grid.
         template = f"{PAGE}#managers" if request.htmx.target == "managers" else f"{PAGE}#grid"
-    response = _vary_on_htmx(render(request, template, context))
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Target"])
     return response
 
@@ -169,7 +163,7 @@ def session_rating(request: AuthedRequest, rating_id: int) -> HttpResponse:
                 return _changed(request, rating, old, query)
     context = _rating_context(request, rating, query, form)
     template = f"{RATING_PAGE}#panel" if request.htmx else RATING_PAGE
-    return _vary_on_htmx(render(request, template, context))
+    return render(request, template, context)
 
 
 def _changed(request: AuthedRequest, rating: Rating, old: int, query: GridQuery) -> HttpResponse:
@@ -188,7 +182,7 @@ def _changed(request: AuthedRequest, rating: Rating, old: int, query: GridQuery)
         effect=effect,
         changed_after_results=after_results,
     )
-    return _vary_on_htmx(render(request, f"{RATING_PAGE}#changed", context))
+    return render(request, f"{RATING_PAGE}#changed", context)
 
 
 @login_required

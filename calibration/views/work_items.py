@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedRequest
@@ -43,12 +42,6 @@ DETAIL = "calibration/work_item_detail.html"
 def results_context(request: AuthedRequest) -> dict:
     """What every evidence page passes its templates: whether results may be shown."""
     return {"show_results": not rules.results_hidden_from(request.user)}
-
-
-def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a partial to htmx and a page otherwise: caches must not mix them.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @login_required
@@ -160,7 +153,7 @@ def _render_detail(
     confirm: tuple[int, ConfirmContributionForm] | None = None,
 ) -> HttpResponse:
     template = f"{DETAIL}#contributions" if request.htmx else DETAIL
-    return _vary_on_htmx(render(request, template, _detail_context(request, item, confirm)))
+    return render(request, template, _detail_context(request, item, confirm))
 
 
 @login_required
@@ -193,11 +186,11 @@ def contribution_confirm(request: AuthedRequest, contribution_id: int) -> HttpRe
                 return _render_detail(request, _item_of(request, contribution))
             messages.success(request, "Your contribution is confirmed.")
             url = reverse("calibration:work_item_detail", args=[contribution.work_item_id])
-            return _vary_on_htmx(redirect(f"{url}#contributions"))
+            return redirect(f"{url}#contributions")
         if request.htmx:
             return _render_detail(request, _item_of(request, contribution), (contribution.pk, form))
     context = {"contribution": contribution, "form": form}
-    return _vary_on_htmx(render(request, "calibration/contribution_confirm.html", context))
+    return render(request, "calibration/contribution_confirm.html", context)
 
 
 def _item_of(request: AuthedRequest, contribution: Contribution) -> WorkItem:

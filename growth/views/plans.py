@@ -21,7 +21,6 @@ from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
@@ -200,7 +199,7 @@ def _render_page(
     else:
         for build in SECTION_CONTEXT.values():
             ctx.update(build(plan, ctx["rights"], forms))
-    return _vary_on_htmx(render(request, PAGE, ctx))
+    return render(request, PAGE, ctx)
 
 
 def _render_section(
@@ -208,13 +207,7 @@ def _render_section(
 ) -> HttpResponse:
     ctx = _context(request, plan.engineer, plan)
     ctx.update(SECTION_CONTEXT[section](plan, ctx["rights"], forms))
-    return _vary_on_htmx(render(request, f"{PAGE}#{section}", ctx))
-
-
-def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a partial to htmx and a page otherwise: caches must not mix them.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render(request, f"{PAGE}#{section}", ctx)
 
 
 def _saved(request: AuthedRequest, plan: GrowthPlan, section: str) -> HttpResponse:
@@ -222,7 +215,7 @@ def _saved(request: AuthedRequest, plan: GrowthPlan, section: str) -> HttpRespon
     if request.htmx:
         return _render_section(request, plan, section)
     url = reverse("growth:plan_detail", args=[plan.engineer_id]) + f"#{section}"
-    return _vary_on_htmx(redirect(url))
+    return redirect(url)
 
 
 def _with_errors(
@@ -244,7 +237,7 @@ def _open_for_edit(
     whole page comes back with that row open as a form."""
     if request.htmx:
         ctx = {**_context(request, plan.engineer, plan), kind: form.instance, "form": form}
-        return _vary_on_htmx(render(request, f"growth/_{kind}_edit.html", ctx))
+        return render(request, f"growth/_{kind}_edit.html", ctx)
     if isinstance(form, ExperimentForm):
         return _render_page(request, plan.engineer, plan, Forms(edit_experiment=form))
     return _render_page(request, plan.engineer, plan, Forms(edit_commitment=form))

@@ -235,55 +235,74 @@ def _autosaved(
     return response
 
 
+def _autosave(
+    request: AuthedRequest,
+    one_on_one_id: int,
+    part: str,
+    form: SharedNotesForm | PrivateNoteForm,
+    save: Callable[[OneOnOne, int], tuple[OneOnOne, OneOnOne | PrivateNote]],
+    conflict: Callable[[OneOnOne], str],
+    saved: str,
+) -> HttpResponse:
+    """One autosaving note of a 1:1 (the shared notes or the author's private note):
+    `save(one, version)` answers the 1:1 and the saved record (its version and time),
+    or raises StaleVersion, told with `conflict(one)`; the rest is the same for both."""
+    one = get_one_on_one_for_user(request, one_on_one_id)
+    rules.require(rules.is_member(request.user, one.pair), rules.ONLY_MEMBERS)
+    if not form.is_valid():
+        state = SaveState(_sent_version(form), "invalid", _first_error(form))
+        return _autosaved(request, one, part, form, state)
+    version = form.cleaned_data["version"]
+    try:
+        one, record = save(one, version)
+    except StaleVersion:
+        return _autosaved(request, one, part, form, SaveState(version, "conflict", conflict(one)))
+    state = SaveState(record.version, "saved", saved, record.updated_at)
+    return _autosaved(request, one, part, form, state)
+
+
 @login_required
 @require_POST
 def save_shared_notes(request: AuthedRequest, one_on_one_id: int) -> HttpResponse:
-    one = get_one_on_one_for_user(request, one_on_one_id)
-    rules.require(rules.is_member(request.user, one.pair), rules.ONLY_MEMBERS)
     form = SharedNotesForm(request.POST, auto_id=SHARED_ID)
-    if not form.is_valid():
-        state = SaveState(_sent_version(form), "invalid", _first_error(form))
-        return _autosaved(request, one, "shared", form, state)
-    version = form.cleaned_data["version"]
-    try:
+
+    def save(one: OneOnOne, version: int) -> tuple[OneOnOne, OneOnOne]:
+        text = form.cleaned_data["text"]
         one = services.save_shared_notes(
-            one_on_one=one, actor=request.user, version=version, text=form.cleaned_data["text"]
+            one_on_one=one, actor=request.user, version=version, text=text
         )
-    except StaleVersion:
-        other = (
-            one.pair.engineer if rules.is_pair_manager(request.user, one.pair) else one.pair.manager
-        )
-        message = (
+        return one, one
+
+    def conflict(one: OneOnOne) -> str:
+        pair = one.pair
+        other = pair.engineer if rules.is_pair_manager(request.user, pair) else pair.manager
+        return (
             f"Not saved: these notes changed in another tab or by {other.name} since you "
             "opened them. Your text is kept: copy it and reload."
         )
-        return _autosaved(request, one, "shared", form, SaveState(version, "conflict", message))
-    state = SaveState(one.version, "saved", "Shared notes saved.", one.updated_at)
-    return _autosaved(request, one, "shared", form, state)
+
+    return _autosave(request, one_on_one_id, "shared", form, save, conflict, "Shared notes saved.")
 
 
 @login_required
 @require_POST
 def save_private_note(request: AuthedRequest, one_on_one_id: int) -> HttpResponse:
-    one = get_one_on_one_for_user(request, one_on_one_id)
-    rules.require(rules.is_member(request.user, one.pair), rules.ONLY_MEMBERS)
     form = PrivateNoteForm(request.POST, auto_id=PRIVATE_ID)
-    if not form.is_valid():
-        state = SaveState(_sent_version(form), "invalid", _first_error(form))
-        return _autosaved(request, one, "private", form, state)
-    version = form.cleaned_data["version"]
-    try:
+
+    def save(one: OneOnOne, version: int) -> tuple[OneOnOne, PrivateNote]:
+        body = form.cleaned_data["body"]
         note = services.save_private_note(
-            one_on_one=one, author=request.user, version=version, body=form.cleaned_data["body"]
+            one_on_one=one, author=request.user, version=version, body=body
         )
-    except StaleVersion:
-        message = (
+        return one, note
+
+    def conflict(one: OneOnOne) -> str:
+        return (
             "Not saved: your private note changed in another tab since you opened it. "
             "Your text is kept: copy it and reload."
         )
-        return _autosaved(request, one, "private", form, SaveState(version, "conflict", message))
-    state = SaveState(note.version, "saved", "Private note saved.", note.updated_at)
-    return _autosaved(request, one, "private", form, state)
+
+    return _autosave(request, one_on_one_id, "private", form, save, conflict, "Private note saved.")
 
 
 # --- agenda (either member) -------------------------------------------------------------

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.form_tools import add_service_errors
 from accounts.http import AuthedRequest
 from accounts.models import Person
 from retention import rules, services
 from retention.charts import timeline_chart
-from retention.forms import AssignmentForm, add_service_errors
+from retention.forms import AssignmentForm
 from retention.selectors import assignments_by_person, rotation_suggestions, streak_of
 from retention.views.scope import get_person_for_user
 

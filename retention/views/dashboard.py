@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
@@ -103,7 +102,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         template += {"pulse": "#pulse", "engineers": "#engineers"}.get(
             target or "", "#dashboard-body"
         )
-    return _vary_on_htmx(render(request, template, ctx))
+    return render(request, template, ctx)
 
 
 def _engineers(
@@ -131,12 +130,6 @@ def _without(request: AuthedRequest, name: str) -> str:
     query = request.GET.copy()
     query.pop(name, None)
     return query.urlencode()
-
-
-def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a partial to htmx and a page otherwise: caches must not mix them.
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
 
 
 @login_required

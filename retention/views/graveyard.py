@@ -60,7 +60,7 @@ def graveyard(request: AuthedRequest) -> HttpResponse:
     }
     target = request.htmx.target if request.htmx else None
     response = render(request, f"{PAGE}#{target}" if target in SECTIONS else PAGE, ctx)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    patch_vary_headers(response, ["HX-Target"])  # HX-Request: config/middleware.py
     return response
 
 

@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.form_tools import add_service_errors
 from accounts.http import AuthedRequest
 from accounts.models import Person
 from retention import rules, services
@@ -29,7 +30,6 @@ from retention.forms import (
     DeploymentPlanForm,
     MoveForm,
     RegisterModelForm,
-    add_service_errors,
 )
 from retention.models import DeploymentPlan, ModelEvent, RegisteredModel
 from retention.selectors import model_rows, models_by_team, rows_of
@@ -38,11 +38,6 @@ from retention.views.scope import get_model_for_user
 PAGE_SIZE = 50
 LIST_PAGE = "retention/model_list.html"
 DETAIL = "retention/model_detail.html"
-
-
-def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _id(value: str | None) -> int | None:
@@ -84,7 +79,7 @@ def model_list(request: AuthedRequest) -> HttpResponse:
     }
     paging = request.htmx and request.htmx.target == "models"
     response = render(request, f"{LIST_PAGE}#models" if paging else LIST_PAGE, ctx)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    patch_vary_headers(response, ["HX-Target"])  # HX-Request: config/middleware.py
     return response
 
 
@@ -152,7 +147,7 @@ def _render_detail(
     request: AuthedRequest, model: RegisteredModel, section: str = "", **extra
 ) -> HttpResponse:
     template = f"{DETAIL}#{section}" if request.htmx and section else DETAIL
-    return _vary_on_htmx(render(request, template, _detail_context(request, model, **extra)))
+    return render(request, template, _detail_context(request, model, **extra))
 
 
 @login_required
@@ -196,7 +191,7 @@ def model_move(request: AuthedRequest, model_id: int) -> HttpResponse:
             if request.htmx:
                 return _render_detail(request, model, "lifecycle")
             messages.success(request, f"“{model}” is {model.get_status_display().lower()}.")
-            return _vary_on_htmx(_back(request, model, form))
+            return _back(request, model, form)
     return _render_detail(request, model, "lifecycle", move_form=form, refusal=refusal)
 
 
@@ -282,8 +277,6 @@ def plan_approve(request: AuthedRequest, model_id: int) -> HttpResponse:
             if request.htmx:
                 return _render_detail(request, model, "plan")
             messages.success(request, "The deployment plan is approved.")
-            return _vary_on_htmx(
-                redirect(f"{reverse('retention:model_detail', args=[model.pk])}#plan")
-            )
+            return redirect(f"{reverse('retention:model_detail', args=[model.pk])}#plan")
     model = get_model_for_user(request, model.pk)
     return _render_detail(request, model, "plan", approve_problem=problem)

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.form_tools import add_service_errors
 from accounts.http import AuthedRequest
 from retention import rules, services
-from retention.forms import TokenForm, add_service_errors
+from retention.forms import TokenForm
 from retention.models import ApiToken
 from retention.views.scope import get_token_for_user
 

@@ -59,24 +59,24 @@ def _managers_with_reports(org) -> list:
     return engineers
 
 
-RUN_JOB = """
+RUN_AT_ONCE = """
 import os, time, django
 django.setup()
-from notifications.reminders import send_review_reminders
 from notifications.services import deliver_emails
+{imports}
 start = float(os.environ["START_AT"])
 while time.time() < start:
     time.sleep(0.001)
-log = send_review_reminders()
+log = {job}
 deliver_emails()
 print(log.sent)
 """
 
 
-def test_two_processes_running_the_job_at_once_tell_everyone_once(org, transactional_db, smtp):
-    _managers_with_reports(org)
-    # Production settings, the SMTP server above; tasks run inline, so each process
-    # sends the emails its run queued, racing the other for each one.
+def run_twice_at_once(smtp, *, imports: str, job: str) -> list[int]:
+    """Two processes on production settings and the SMTP server `smtp` start `job` at
+    the same instant; tasks run inline, so each then sends the emails its run queued,
+    racing the other for each one. Answers how many each run's log says it sent."""
     env = _env(
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY="concurrency-test-secret-key-0123456789abcdefghijklmnop",
@@ -86,9 +86,10 @@ def test_two_processes_running_the_job_at_once_tell_everyone_once(org, transacti
         CELERY_TASK_ALWAYS_EAGER="1",
         START_AT=str(time.time() + 3),
     )
+    code = RUN_AT_ONCE.format(imports=imports, job=job)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", RUN_JOB],
+            [sys.executable, "-c", code],
             cwd=BASE_DIR,
             env=env,
             stdout=subprocess.PIPE,
@@ -98,9 +99,19 @@ def test_two_processes_running_the_job_at_once_tell_everyone_once(org, transacti
         for _ in range(2)
     ]
     outputs = [proc.communicate(timeout=60) for proc in procs]
-
     assert [proc.returncode for proc in procs] == [0, 0], [err for _, err in outputs]
-    sent = sorted(int(out.strip().splitlines()[-1]) for out, _ in outputs)
+    return [int(out.strip().splitlines()[-1]) for out, _ in outputs]
+
+
+def test_two_processes_running_the_job_at_once_tell_everyone_once(org, transactional_db, smtp):
+    _managers_with_reports(org)
+    sent = sorted(
+        run_twice_at_once(
+            smtp,
+            imports="from notifications.reminders import send_review_reminders",
+            job="send_review_reminders()",
+        )
+    )
     assert sum(sent) == 2 * PLANS  # each engineer and Mara for each
     assert Notification.objects.count() == 2 * PLANS
     assert ReviewReminder.objects.count() == PLANS
